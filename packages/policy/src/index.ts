@@ -1,1 +1,6 @@
-export {}
+export * from './cidr.js'
+export * from './generate.js'
+export * from './input.js'
+export * from './objects.js'
+export * from './rules.js'
+export * from './yaml.js'

@@ -1,0 +1,137 @@
+/**
+ * What each node policy allows, independent of the policy dialect. Pure.
+ *
+ * Selecting a pod for Ingress denies every port no policy allows, so besides the proxy and public ports
+ * the plan also opens the chain ports: a policy set that silently cut off p2p would be an outage.
+ * Every port comes from the contract. The sidecar's tasks port is loopback-only and never listed;
+ * `assertNoTasksPort` turns a mistake here into an error instead of an exposure.
+ */
+import { PORT_NAMES, PORTS, SEID_PORTS } from '@sei-k8s/contract'
+import type { PolicyOptions } from './input.js'
+
+/** A container port: NetworkPolicy matches after DNAT, so Service ports never appear here. */
+export interface PortRef {
+  readonly name: string
+  readonly port: number
+}
+
+/** Who may connect. Each dialect renders these; none of them may render to "allow all" by accident. */
+export type Source =
+  /** Any source, in or outside the cluster. */
+  | { readonly kind: 'anywhere' }
+  /** Any pod in the node's own namespace. */
+  | { readonly kind: 'sameNamespace' }
+  /** Pods in `namespace` matching ALL of `podLabels` (empty: every pod there). One peer: AND. */
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly podLabels: Labels }
+  /** The controller: by pod labels (vanilla) or by ServiceAccount (Cilium, Calico), always AND namespace. */
+  | {
+      readonly kind: 'controller'
+      readonly namespace: string
+      readonly podLabels: Labels
+      readonly serviceAccount: string
+    }
+  /** Addresses outside the pod network. */
+  | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] }
+  /** Node (host-network) traffic such as kubelet probes: node CIDRs, or Cilium's node entities. */
+  | { readonly kind: 'nodes'; readonly cidrs: readonly string[] }
+
+export type Labels = Readonly<Record<string, string>>
+
+export interface IngressRule {
+  readonly ports: readonly PortRef[]
+  readonly sources: readonly Source[]
+}
+
+/** One generated policy: its name suffix, why it exists, and its rules (OR-ed, as in Kubernetes). */
+export interface PolicyPlan {
+  readonly name: string
+  readonly description: string
+  readonly rules: readonly IngressRule[]
+}
+
+export const PROXY_PORT: PortRef = { name: PORT_NAMES.proxy, port: PORTS.proxy }
+export const PUBLIC_PORT: PortRef = { name: PORT_NAMES.public, port: PORTS.public }
+const { evmRpc, evmWs, grpc, rest, p2p, rpc, metrics } = SEID_PORTS
+/** Ports of clients of the chain: RPC, REST, gRPC and EVM. */
+export const CLIENT_PORTS: readonly PortRef[] = [evmRpc, evmWs, grpc, rest, rpc].sort(
+  (a, b) => a.port - b.port,
+)
+
+/** Prefix of every generated policy's name. */
+export const POLICY_NAME_PREFIX = 'sei-node'
+
+/**
+ * The policies for one namespace. Kubelet probe targets get the `nodes` source: the sidecar and seid
+ * startup probes (public port), seid readiness (`/lag_status` on rpc; TCP p2p for seeds).
+ */
+export function planNodePolicies(options: PolicyOptions, namespace: string): readonly PolicyPlan[] {
+  const nodes: Source = { kind: 'nodes', cidrs: options.nodeCidrs }
+  const monitoring: Source = {
+    kind: 'namespace',
+    namespace: options.monitoringNamespace,
+    podLabels: options.prometheusPodLabels,
+  }
+  const controller: Source = {
+    kind: 'controller',
+    namespace: options.controllerNamespace,
+    podLabels: options.controllerPodLabels,
+    serviceAccount: options.controllerServiceAccount,
+  }
+  const rpcSources = sourcesFrom(options.rpcFrom.filter((source) => source !== namespace))
+  const p2pSources: readonly Source[] =
+    options.p2pFrom.length === 0 ? [{ kind: 'anywhere' }] : [...sourcesFrom(options.p2pFrom), nodes]
+  const plans: PolicyPlan[] = [
+    {
+      name: `${POLICY_NAME_PREFIX}-proxy`,
+      description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller's pods`,
+      rules: [{ ports: [PROXY_PORT], sources: [controller] }],
+    },
+    {
+      name: `${POLICY_NAME_PREFIX}-public`,
+      description: `sidecar health and metrics :${PORTS.public} (no auth) from monitoring and kubelet probes`,
+      rules: [{ ports: [PUBLIC_PORT], sources: [monitoring, nodes] }],
+    },
+    {
+      name: `${POLICY_NAME_PREFIX}-p2p`,
+      description: `seid p2p :${p2p.port} so the node can reach consensus with its peers`,
+      rules: [{ ports: [p2p], sources: p2pSources }],
+    },
+    {
+      name: `${POLICY_NAME_PREFIX}-rpc`,
+      description: `seid RPC, REST, gRPC and EVM from the node's namespace and configured sources; kubelet readiness on :${rpc.port}`,
+      rules: [
+        { ports: CLIENT_PORTS, sources: [{ kind: 'sameNamespace' }, ...rpcSources] },
+        { ports: [rpc], sources: [nodes] },
+      ],
+    },
+    {
+      name: `${POLICY_NAME_PREFIX}-seid-metrics`,
+      description: `seid Prometheus metrics :${metrics.port} from monitoring`,
+      rules: [{ ports: [metrics], sources: [monitoring] }],
+    },
+  ]
+  assertNoTasksPort(plans)
+  return plans
+}
+
+/** Splits validated `rpcFrom`/`p2pFrom` entries: an entry with "/" is a CIDR, any other a namespace. */
+export function sourcesFrom(entries: readonly string[]): readonly Source[] {
+  const cidrs = entries.filter((entry) => entry.includes('/'))
+  const namespaces = entries.filter((entry) => !entry.includes('/'))
+  const sources: Source[] = namespaces.map((namespace) => ({ kind: 'namespace', namespace, podLabels: {} }))
+  if (cidrs.length > 0) sources.push({ kind: 'cidrs', cidrs })
+  return sources
+}
+
+/** Throws if any plan lists the sidecar's loopback tasks port. */
+export function assertNoTasksPort(plans: readonly PolicyPlan[]): void {
+  for (const plan of plans) {
+    for (const rule of plan.rules) {
+      if (rule.ports.some((ref) => ref.port === PORTS.tasks)) {
+        throw new Error(
+          `policy ${plan.name} lists the sidecar tasks port ${PORTS.tasks}, which is loopback-only and must never be allowed`,
+        )
+      }
+    }
+  }
+}
