@@ -168,8 +168,8 @@ function semanticIssues(raw: PolicyInput, broken: ReadonlySet<string>): OptionIs
   for (const option of ['controllerPodLabels', 'prometheusPodLabels'] as const) {
     if (broken.has(option)) continue
     for (const [key, value] of Object.entries(raw[option] ?? {})) {
-      check(option, key, labelKeyProblem, key)
-      check(option, value, labelValueProblem, key)
+      // Both checks report `key=value`, as the user wrote it on the command line.
+      check(option, `${key}=${value}`, () => labelKeyProblem(key) ?? labelValueProblem(value), key)
     }
   }
   if (
