@@ -18,8 +18,7 @@ export function planOutDir(objects: readonly PolicyObject[]): Map<string, string
   const byNamespace = new Map<string, string[]>()
   for (const object of sortObjects(objects)) {
     const { namespace, name } = object.metadata
-    // The kind keeps a vanilla and a Calico policy of the same name apart.
-    const fileName = `${name}.${object.kind === 'NetworkPolicy' ? '' : `${object.kind.toLowerCase()}.`}yaml`
+    const fileName = `${name}.yaml`
     files.set(`${namespace}/${fileName}`, GENERATED_HEADER + toYamlDocument(object))
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), fileName])
   }
