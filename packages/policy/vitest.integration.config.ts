@@ -1,0 +1,5 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: { include: ['test/integration/**/*.int.test.ts'], testTimeout: 60_000, hookTimeout: 600_000 },
+})
