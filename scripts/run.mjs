@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Entry point of the README's commands (`npm test`, `npm run demo`). It must run on the machine's
+// Node 20 with no dependencies: it brings Node 24 and pnpm from the npm registry when they are
+// missing, installs the workspace from the lockfile, then runs the requested job on Node 24.
+//
+//   node scripts/run.mjs test     lint, typecheck, unit tests, then integration tests
+//   node scripts/run.mjs demo     build every package, then run the demo
+//   node scripts/run.mjs install  toolchain + frozen-lockfile install only
+//   node scripts/run.mjs <pnpm args…>   any pnpm command on the bootstrapped toolchain
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { delimiter, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)))
+const MIN_NODE_MAJOR = 24
+const NODE_VERSION = '24.22.3'
+const PNPM_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).packageManager.split('@')[1]
+const TOOLCHAIN_DIR = join(ROOT, '.toolchain')
+
+function log(message) {
+  process.stderr.write(`[run] ${message}\n`)
+}
+
+function fail(message) {
+  log(`error: ${message}`)
+  process.exit(1)
+}
+
+function capture(command, args, env = process.env) {
+  const result = spawnSync(command, args, { encoding: 'utf8', env })
+  return result.status === 0 ? result.stdout.trim() : undefined
+}
+
+/** Returns the PATH entries that put Node >= 24 and the pinned pnpm first, installing them if needed. */
+function ensureToolchain() {
+  const major = Number(process.versions.node.split('.')[0])
+  const systemPnpm = capture('pnpm', ['--version'])
+  if (major >= MIN_NODE_MAJOR && systemPnpm) {
+    log(`toolchain: system node v${process.versions.node}, pnpm ${systemPnpm}`)
+    return []
+  }
+  const nodePackage = `node-${process.platform}-${process.arch}`
+  const nodeBin = join(TOOLCHAIN_DIR, 'node_modules', nodePackage, 'bin')
+  const pnpmBin = join(TOOLCHAIN_DIR, 'node_modules', '.bin')
+  const stampFile = join(TOOLCHAIN_DIR, 'versions.json')
+  const wanted = JSON.stringify({ node: NODE_VERSION, pnpm: PNPM_VERSION, nodePackage })
+  const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : ''
+  if (stamp !== wanted || !existsSync(join(nodeBin, 'node')) || !existsSync(join(pnpmBin, 'pnpm'))) {
+    log(`node v${process.versions.node} is older than ${MIN_NODE_MAJOR} or pnpm is missing:`)
+    log(
+      `installing ${nodePackage}@${NODE_VERSION} and pnpm@${PNPM_VERSION} from the npm registry into .toolchain/`,
+    )
+    mkdirSync(TOOLCHAIN_DIR, { recursive: true })
+    writeFileSync(join(TOOLCHAIN_DIR, 'package.json'), '{"private":true}\n')
+    const npm = spawnSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        TOOLCHAIN_DIR,
+        '--save-exact',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `${nodePackage}@${NODE_VERSION}`,
+        `pnpm@${PNPM_VERSION}`,
+      ],
+      { stdio: 'inherit' },
+    )
+    if (npm.status !== 0)
+      fail(`npm install of the toolchain failed (exit ${npm.status}); see the npm output above`)
+    writeFileSync(stampFile, wanted)
+  }
+  const env = { ...process.env, PATH: [nodeBin, pnpmBin, process.env.PATH].join(delimiter) }
+  const nodeVersion = capture('node', ['--version'], env)
+  const pnpmVersion = capture('pnpm', ['--version'], env)
+  if (!nodeVersion || !pnpmVersion)
+    fail('the toolchain in .toolchain/ does not run; delete .toolchain/ and retry')
+  log(`toolchain: node ${nodeVersion}, pnpm ${pnpmVersion} (from .toolchain/)`)
+  return [nodeBin, pnpmBin]
+}
+
+const pathEntries = ensureToolchain()
+const env = {
+  ...process.env,
+  PATH: [...pathEntries, process.env.PATH].join(delimiter),
+  // Turbo would otherwise try to reach its telemetry and update endpoints, which this network refuses.
+  TURBO_TELEMETRY_DISABLED: '1',
+  TURBO_NO_UPDATE_NOTIFIER: '1',
+  DO_NOT_TRACK: '1',
+  npm_config_update_notifier: 'false',
+}
+
+function pnpm(args) {
+  log(`pnpm ${args.join(' ')}`)
+  const result = spawnSync('pnpm', args, { cwd: ROOT, env, stdio: 'inherit' })
+  if (result.error) fail(`could not start pnpm: ${result.error.message}`)
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+function install() {
+  const hasLock = existsSync(join(ROOT, 'pnpm-lock.yaml'))
+  pnpm(['install', ...(hasLock ? ['--frozen-lockfile'] : []), '--reporter=append-only'])
+}
+
+const TURBO = ['exec', 'turbo', 'run', '--ui=stream']
+const jobs = {
+  install,
+  test() {
+    install()
+    pnpm([...TURBO, 'lint', 'typecheck', 'test'])
+    pnpm([...TURBO, 'test:integration', '--concurrency=1'])
+  },
+  demo() {
+    install()
+    pnpm([...TURBO, 'build', '--output-logs=errors-only'])
+    pnpm(['--filter', '@sei-k8s/contract', 'run', '--silent', 'table'])
+  },
+}
+
+const [job = 'test', ...rest] = process.argv.slice(2)
+const known = jobs[job]
+if (known && rest.length === 0) known()
+else pnpm([job, ...rest])
