@@ -4,23 +4,23 @@ import { TOOLS } from './versions.js'
 
 const options = {
   goDir: '/repo/packages/testenv/go',
-  outFile: '/cache/.b/kube-apiserver',
+  outFile: '/cache/.b/out',
   scratchBinDir: '/cache/.b',
 }
 
 describe('buildCommand', () => {
   it('builds module tools statically and trimmed inside their tools module', () => {
-    const cmd = buildCommand(TOOLS.kubeApiserver, options)
+    const cmd = buildCommand(TOOLS.etcd, options)
     expect(cmd.command).toBe('go')
-    expect(cmd.args).toEqual([
-      'build',
-      '-trimpath',
-      '-o',
-      '/cache/.b/kube-apiserver',
-      'k8s.io/kubernetes/cmd/kube-apiserver',
-    ])
+    expect(cmd.args).toEqual(['build', '-trimpath', '-o', '/cache/.b/out', 'go.etcd.io/etcd/server/v3'])
     expect(cmd.cwd).toBe('/repo/packages/testenv/go')
     expect(cmd.env).toMatchObject({ CGO_ENABLED: '0', GOWORK: 'off' })
+  })
+
+  it('stamps the pinned version into kube-apiserver so /version reports it', () => {
+    const ldflags = buildCommand(TOOLS.kubeApiserver, options).args.find((a) => a.startsWith('-ldflags='))
+    expect(ldflags).toContain(`-X k8s.io/component-base/version.gitVersion=${TOOLS.kubeApiserver.version}`)
+    expect(ldflags).toContain('-X k8s.io/component-base/version.gitMinor=37')
   })
 
   it('builds kube-rbac-proxy from its own tools module', () => {

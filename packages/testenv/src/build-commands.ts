@@ -31,9 +31,11 @@ export interface BuildCommandOptions {
 export function buildCommand(tool: ToolSpec, options: BuildCommandOptions): Command {
   const env = { CGO_ENABLED: '0', GOWORK: 'off' }
   if (tool.source.kind === 'module') {
+    const vars = Object.entries(tool.source.linkerVars ?? {}).sort(([a], [b]) => a.localeCompare(b))
+    const ldflags = vars.length > 0 ? [`-ldflags=${vars.map(([k, v]) => `-X ${k}=${v}`).join(' ')}`] : []
     return {
       command: 'go',
-      args: ['build', '-trimpath', '-o', options.outFile, tool.source.pkg],
+      args: ['build', '-trimpath', ...ldflags, '-o', options.outFile, tool.source.pkg],
       cwd: join(options.goDir, tool.source.moduleDir),
       env,
     }

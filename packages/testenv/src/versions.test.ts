@@ -17,6 +17,13 @@ describe('TOOLS', () => {
     expect(requiredVersion(rootMod, 'k8s.io/kubernetes')).toBe(TOOLS.kubeApiserver.version)
   })
 
+  it('stamps the same version into the apiserver binary', () => {
+    const vars = TOOLS.kubeApiserver.source.linkerVars
+    const [, minor] = /^v1\.(\d+)\./.exec(TOOLS.kubeApiserver.version) ?? []
+    expect(vars['k8s.io/component-base/version.gitVersion']).toBe(TOOLS.kubeApiserver.version)
+    expect(vars['k8s.io/component-base/version.gitMinor']).toBe(minor)
+  })
+
   it('pins the etcd server version the kubernetes module selects', () => {
     expect(requiredVersion(rootMod, 'go.etcd.io/etcd/server/v3')).toBe(TOOLS.etcd.version)
   })

@@ -4,7 +4,13 @@
  * `install`: `go install pkg@version` (its own go.mod decides its dependencies).
  */
 export type ToolSource =
-  | { readonly kind: 'module'; readonly moduleDir: string; readonly pkg: string }
+  | {
+      readonly kind: 'module'
+      readonly moduleDir: string
+      readonly pkg: string
+      /** `-X` linker variables: what `make` would stamp into the binary (e.g. the /version answer). */
+      readonly linkerVars?: Readonly<Record<string, string>>
+    }
   | { readonly kind: 'install'; readonly pkg: string }
 
 export interface ToolSpec {
@@ -21,7 +27,22 @@ export const TOOLS = {
   kubeApiserver: {
     binary: 'kube-apiserver',
     version: 'v1.37.2',
-    source: { kind: 'module', moduleDir: '.', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver' },
+    source: {
+      kind: 'module',
+      moduleDir: '.',
+      pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
+      // Without these the apiserver reports v0.0.0-master at /version (Kubernetes stamps them in its Makefile).
+      linkerVars: {
+        'k8s.io/component-base/version.gitVersion': 'v1.37.2',
+        'k8s.io/component-base/version.gitMajor': '1',
+        'k8s.io/component-base/version.gitMinor': '37',
+        'k8s.io/component-base/version.gitTreeState': 'clean',
+        'k8s.io/client-go/pkg/version.gitVersion': 'v1.37.2',
+        'k8s.io/client-go/pkg/version.gitMajor': '1',
+        'k8s.io/client-go/pkg/version.gitMinor': '37',
+        'k8s.io/client-go/pkg/version.gitTreeState': 'clean',
+      },
+    },
   },
   etcd: {
     binary: 'etcd',
