@@ -14,6 +14,7 @@ import {
   resourceLabels,
   SEID_PORTS,
 } from '@sei-k8s/contract'
+import type { KubeObject } from '@sei-k8s/testenv'
 
 export const WORLD = {
   nodeNamespace: 'sei-node',
@@ -22,7 +23,7 @@ export const WORLD = {
   prometheusLabels: { 'app.kubernetes.io/name': 'prometheus' },
 } as const
 
-type Manifest = Record<string, unknown>
+type Manifest = KubeObject
 
 function namespace(name: string): Manifest {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [NAMESPACE_NAME_LABEL]: name } } }
