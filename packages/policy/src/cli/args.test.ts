@@ -72,7 +72,7 @@ describe('parseCliArgs', () => {
     ],
     [
       ['generate', '-n', 'a', '--controller-label', 'app'],
-      '--controller-label "app": expected KEY=VALUE, e.g. app.kubernetes.io/name=prometheus',
+      '--controller-label "app": expected KEY=VALUE, e.g. app=prometheus',
     ],
     [['generate', '-n', 'a', 'extra'], 'unexpected argument(s): extra'],
   ])('reports the usage error for %j', (argv, message) => {

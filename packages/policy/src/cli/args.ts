@@ -113,7 +113,7 @@ function labelsOf(
   for (const pair of pairs) {
     const eq = pair.indexOf('=')
     if (eq <= 0) {
-      messages.push(`${flag} "${pair}": expected KEY=VALUE, e.g. app.kubernetes.io/name=prometheus`)
+      messages.push(`${flag} "${pair}": expected KEY=VALUE, e.g. app=prometheus`)
       continue
     }
     labels[pair.slice(0, eq)] = pair.slice(eq + 1)

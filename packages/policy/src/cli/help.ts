@@ -1,5 +1,5 @@
 /** `sei-policy --help`: what the command does, every flag, its default and an example. */
-import { CONTROLLER, MONITORING, PORTS, SEID_PORTS } from '@sei-k8s/contract'
+import { CONTROLLER, LABELS, MONITORING, PORTS, SEID_PORTS } from '@sei-k8s/contract'
 import { FLAVORS } from '../input.js'
 
 const labels = Object.entries(CONTROLLER.podLabels)
@@ -13,7 +13,7 @@ export function helpText(): string {
 Usage:
   sei-policy generate --namespace NS [--namespace NS ...] [options]
 
-Each namespace gets five policies selecting pods with label sei.io/node (Ingress only):
+Each namespace gets five policies selecting pods with label ${LABELS.node} (Ingress only):
   sei-node-proxy         :${PORTS.proxy} (kube-rbac-proxy) only from the controller's pods
   sei-node-public        :${PORTS.public} (sidecar health + metrics, no auth) from monitoring [+ node CIDRs]
   sei-node-p2p           :${SEID_PORTS.p2p.port} (p2p) from anywhere, or only --p2p-from sources
