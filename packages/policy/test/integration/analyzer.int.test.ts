@@ -71,6 +71,9 @@ describe('generated policies under the NetworkPolicy analyzer', () => {
     ]
     const actual = await analyze(policiesFor({}))
     expect(actual).toEqual([...toNode, ...untouched([EVERYWHERE])].sort())
+    // Spelled out although the matrix implies it: nothing reaches the loopback tasks port.
+    const intoNode = actual.filter((entry) => entry.includes(`=> ${NODE} :`))
+    expect(intoNode.filter((entry) => /All Connections|\b7777\b/.test(entry))).toEqual([])
   })
 
   it('allows exactly the configured matrix: node CIDRs, an RPC tenant and a Prometheus selector', async () => {
