@@ -83,7 +83,7 @@ export function planNodePolicies(options: PolicyOptions, namespace: string): rea
   const plans: PolicyPlan[] = [
     {
       name: `${POLICY_NAME_PREFIX}-proxy`,
-      description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller's pods`,
+      description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller`,
       rules: [{ ports: [PROXY_PORT], sources: [controller] }],
     },
     {
