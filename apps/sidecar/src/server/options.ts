@@ -1,8 +1,8 @@
 /** Fastify options shared by both listeners: limits and timeouts that keep a bad client from hurting us. */
 import type { Server } from 'node:http'
-import { type FastifyHttpOptions, LogController } from 'fastify'
+import { type FastifyHttpOptions, type FastifyReply, LogController } from 'fastify'
 import type { Logger } from 'pino'
-import { handleClientError } from './error-handler.js'
+import { handleClientError, toErrorResponse } from './error-handler.js'
 
 export const LIMITS = {
   /** Request headers above this get 431 (design §4.3). */
@@ -30,5 +30,10 @@ export function serverOptions(log: Logger, options: { logRequests: boolean }): F
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     clientErrorHandler: handleClientError,
+    // Router-level rejections (malformed URL encoding, over-long path parameters) in the same JSON shape.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error)
+      void reply.code(status).send(body)
+    },
   }
 }

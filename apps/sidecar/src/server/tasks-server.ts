@@ -28,6 +28,8 @@ export interface TasksServerDeps extends PublicRouteDeps {
 export function buildTasksServer(deps: TasksServerDeps): FastifyInstance {
   const app = Fastify(serverOptions(deps.log, { logRequests: true }))
   installErrorHandlers(app)
+  // The task API speaks JSON only; a text/plain body must be a 415, not a string handed to the engine.
+  app.removeContentTypeParser('text/plain')
   if (deps.authnMode === 'trusted-header') {
     app.addHook(
       'onRequest',
