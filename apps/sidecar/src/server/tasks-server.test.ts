@@ -6,7 +6,7 @@ afterEach(async () => h?.close())
 
 async function rejections(harness: Harness): Promise<Record<string, number>> {
   const json = await harness.metrics.registry.getSingleMetric('seictl_sidecar_authn_rejections_total')?.get()
-  return Object.fromEntries((json?.values ?? []).map((v) => [String(v.labels.reason), v.value]))
+  return Object.fromEntries((json?.values ?? []).map((v) => [String(v.labels['reason']), v.value]))
 }
 
 describe('tasks listener in trusted-header mode', () => {
