@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { Registry } from 'prom-client'
 import { createEngine, type Engine } from '../engine/engine.js'
-import { createRegistry, type TaskDefinition } from '../engine/registry.js'
+import { createRegistry, type TaskContext, type TaskDefinition } from '../engine/registry.js'
 import { BUILTIN_TASKS } from '../engine/tasks/index.js'
 import { storePath } from '../home.js'
 import { createLifecycle, type Lifecycle } from '../lifecycle.js'
@@ -106,5 +106,21 @@ export async function eventually<T>(
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`)
     await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** A handler context on `home` for calling a task's run() directly. */
+export function contextFor(home: string, extra: Partial<TaskContext> = {}): TaskContext {
+  return {
+    taskId: 't',
+    signal: new AbortController().signal,
+    home,
+    chainId: 'test-1',
+    seidRpcUrl: 'http://127.0.0.1:1',
+    readiness: { set: () => {} },
+    log: silentLog,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    procRoot: '/proc',
+    ...extra,
   }
 }
