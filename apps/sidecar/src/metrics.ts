@@ -22,6 +22,12 @@ export interface SidecarMetrics {
   render(accept: string | undefined): Promise<{ readonly contentType: string; readonly body: string }>
 }
 
+const NON_COUNTER_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]
+
 const DURATION_BUCKETS = [0.005, 0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600]
 
 /**
@@ -69,6 +75,9 @@ function openMetricsView(source: Registry): () => Registry<OpenMetricsContentTyp
 /** Declares every sidecar metric on `registry`; known label combinations start at 0. */
 export function createMetrics(registry: Registry, taskTypes: readonly string[]): SidecarMetrics {
   collectDefaultMetrics({ register: registry })
+  // prom-client names these gauges `*_total`, which `promtool check metrics` rejects (a `_total` suffix
+  // promises a counter). The per-type gauges without the suffix carry the same information.
+  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name)
   const submissions = new Counter({
     name: SIDECAR_METRICS.taskSubmissions,
     help: 'Tasks accepted for execution (new submissions and re-runs of failed tasks), by type.',
