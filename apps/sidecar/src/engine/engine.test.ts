@@ -69,16 +69,16 @@ const settled = (engine: ReturnType<typeof setup>['engine'], id: string) =>
   })
 
 describe('engine', () => {
-  it('acknowledges only after the task is in the store', () => {
+  it('acknowledges only after the task is committed to the store', async () => {
     outcome = 'hang'
     const { engine, store } = setup()
-    const { id } = engine.submit({ type: 'probe' })
+    const { id } = await engine.submit({ type: 'probe' })
     expect(store.get(id)?.status).toBe('running')
   })
 
   it('runs a task to completed with its result', async () => {
     const { engine } = setup()
-    engine.submit({ id: ID, type: 'probe', params: { n: 4 } })
+    await engine.submit({ id: ID, type: 'probe', params: { n: 4 } })
     expect(await settled(engine, ID)).toMatchObject({ status: 'completed', run: 1, result: { n: 4 } })
   })
 
@@ -87,7 +87,7 @@ describe('engine', () => {
     async (mode) => {
       outcome = mode
       const { engine } = setup()
-      engine.submit({ id: ID, type: 'probe' })
+      await engine.submit({ id: ID, type: 'probe' })
       const task = await settled(engine, ID)
       expect(task.status).toBe('failed')
       expect(task.error).toMatch(/boom/)
@@ -96,16 +96,16 @@ describe('engine', () => {
 
   it('treats resubmission of a completed id as a no-op and re-runs a failed one with run + 1', async () => {
     const { engine, metrics } = setup()
-    engine.submit({ id: ID, type: 'probe' })
+    await engine.submit({ id: ID, type: 'probe' })
     await settled(engine, ID)
-    expect(engine.submit({ id: ID, type: 'probe' })).toEqual({ id: ID })
+    expect(await engine.submit({ id: ID, type: 'probe' })).toEqual({ id: ID })
     expect(engine.get(ID).run).toBe(1)
     outcome = 'throw'
     const other = '11111111-2222-4333-8444-555555555555'
-    engine.submit({ id: other, type: 'probe' })
+    await engine.submit({ id: other, type: 'probe' })
     await settled(engine, other)
     outcome = 'ok'
-    engine.submit({ id: other.toUpperCase(), type: 'probe' })
+    await engine.submit({ id: other.toUpperCase(), type: 'probe' })
     expect(await settled(engine, other)).toMatchObject({ status: 'completed', run: 2 })
     const { body } = await metrics.render(undefined)
     expect(body).toContain('seictl_task_submissions_total{type="probe"} 3')
@@ -114,25 +114,27 @@ describe('engine', () => {
 
   it('rejects the same id with another type as a conflict', async () => {
     const { engine } = setup()
-    engine.submit({ id: ID, type: 'probe' })
-    expect(() => engine.submit({ id: ID, type: 'probe-two' })).toThrow(/already used by another task type/)
+    await engine.submit({ id: ID, type: 'probe' })
+    await expect(engine.submit({ id: ID, type: 'probe-two' })).rejects.toThrow(
+      /already used by another task type/,
+    )
   })
 
   it('cancels a running task on delete and its run writes nothing', async () => {
     outcome = 'hang'
     const { engine, store } = setup()
-    engine.submit({ id: ID, type: 'probe' })
-    engine.remove(ID)
+    await engine.submit({ id: ID, type: 'probe' })
+    await engine.remove(ID)
     await new Promise((r) => setTimeout(r, 20))
     expect(store.get(ID)).toBeUndefined()
     expect(engine.runningCount).toBe(0)
-    expect(() => engine.remove(ID)).toThrow(SidecarError)
+    await expect(engine.remove(ID)).rejects.toThrow(SidecarError)
   })
 
   it('leaves running tasks running on stop and resumes them with the same run number', async () => {
     outcome = 'hang'
     const first = setup()
-    first.engine.submit({ id: ID, type: 'probe' })
+    await first.engine.submit({ id: ID, type: 'probe' })
     await first.engine.stop()
     expect(first.store.get(ID)?.status).toBe('running')
     first.store.close()
@@ -142,9 +144,27 @@ describe('engine', () => {
     expect(await settled(second.engine, ID)).toMatchObject({ status: 'completed', run: 1 })
   })
 
+  it('commits a burst of concurrent submissions together, each acknowledged once durable', async () => {
+    const { engine, path } = setup()
+    const acks = await Promise.all(Array.from({ length: 50 }, () => engine.submit({ type: 'probe' })))
+    const reader = openStore(path)
+    cleanups.push(() => reader.close())
+    for (const { id } of acks) expect(reader.get(id)).toBeDefined()
+  })
+
+  it('acknowledges a duplicate id within one burst once, without a second run', async () => {
+    const { engine, metrics } = setup()
+    const [a, b] = await Promise.all([
+      engine.submit({ id: ID, type: 'probe' }),
+      engine.submit({ id: ID, type: 'probe' }),
+    ])
+    expect(a).toEqual(b)
+    expect((await metrics.render(undefined)).body).toContain('seictl_task_submissions_total{type="probe"} 1')
+  })
+
   it('refuses submissions after stop', async () => {
     const { engine } = setup()
     await engine.stop()
-    expect(() => engine.submit({ type: 'probe' })).toThrow(/shutting down/)
+    await expect(engine.submit({ type: 'probe' })).rejects.toThrow(/shutting down/)
   })
 })

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
 import { SidecarError, toError } from '../errors.js'
 import type { TaskStore } from '../store/store.js'
+import { createCommitBatcher } from './commit-batcher.js'
 import type { TaskContext, TaskRegistry } from './registry.js'
 import {
   completeTask,
@@ -38,12 +39,12 @@ export interface EngineDeps {
 }
 
 export interface Engine {
-  /** Validates and durably records a submission; resolves once it is safe to answer 201. */
-  submit(body: unknown): { readonly id: string }
+  /** Validates and durably records a submission; resolves once it is committed (safe to answer 201). */
+  submit(body: unknown): Promise<{ readonly id: string }>
   get(id: string): TaskResult
   list(): TaskResult[]
-  /** Aborts a running task (its run writes nothing) and deletes it. */
-  remove(id: string): void
+  /** Aborts a running task (its run writes nothing) and deletes it, durably. */
+  remove(id: string): Promise<void>
   /** Resumes every task left `running` by a previous process, with the same run number. */
   rehydrate(): number
   /** Aborts running handlers without recording anything (they stay `running` for the next start). */
@@ -98,18 +99,27 @@ export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? (() => new Date())
   const newId = deps.newId ?? (() => crypto.randomUUID())
   const active = new Map<string, ActiveRun>()
+  const batcher = createCommitBatcher(deps.store)
   let isStopped = false
+
+  /** Runs `write` in the current group-commit batch; any store error becomes STORE_FAILED. */
+  async function durably<T>(action: string, write: () => T): Promise<T> {
+    try {
+      return await batcher.run(write)
+    } catch (error) {
+      if (error instanceof SidecarError) throw error
+      throw new SidecarError('STORE_FAILED', action, { cause: error })
+    }
+  }
 
   function record(task: TaskRecord, entry: ActiveRun): void {
     // A cancelled or superseded run writes nothing.
     if (active.get(task.id) !== entry || isStopped) return
     active.delete(task.id)
-    try {
-      deps.store.update(task)
-    } catch (error) {
+    durably('recording task outcome', () => deps.store.update(task)).catch((error: unknown) => {
       // The task stays `running` in the store and is resumed on the next start.
       deps.log.error({ taskId: task.id, err: error }, 'recording task outcome failed')
-    }
+    })
   }
 
   function start(task: TaskRecord): void {
@@ -153,26 +163,29 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   return {
-    submit(body) {
+    async submit(body) {
       if (isStopped) throw new SidecarError('SHUTTING_DOWN')
       const submission = parseSubmission(body, deps.registry, newId)
-      const existing = storeCall('reading task', () => deps.store.get(submission.id))
-      const decision = decideSubmission(existing, submission, now().toISOString())
+      // Read and write in one batch: a duplicate id in the same burst sees the pending row.
+      const decision = await durably('recording task', () => {
+        const existing = deps.store.get(submission.id)
+        const decided = decideSubmission(existing, submission, now().toISOString())
+        if (decided.kind === 'create') deps.store.insert(decided.task)
+        if (decided.kind === 'rerun') deps.store.update(decided.task)
+        return decided
+      })
       switch (decision.kind) {
         case 'conflict':
           throw new SidecarError('TASK_ID_CONFLICT', `${submission.id} is a ${decision.existing.type} task`)
         case 'unchanged':
           return { id: decision.task.id }
         case 'create':
-          storeCall('recording task', () => deps.store.insert(decision.task))
-          break
         case 'rerun':
-          storeCall('recording task', () => deps.store.update(decision.task))
-          break
+          deps.metrics.submitted(decision.task.type)
+          // Only after COMMIT: a handler never runs for a task that is not on disk.
+          start(decision.task)
+          return { id: decision.task.id }
       }
-      deps.metrics.submitted(decision.task.type)
-      start(decision.task)
-      return { id: decision.task.id }
     },
     get(id) {
       const task = storeCall('reading task', () => deps.store.get(id.toLowerCase()))
@@ -182,14 +195,14 @@ export function createEngine(deps: EngineDeps): Engine {
     list() {
       return storeCall('listing tasks', () => deps.store.listNewest(LIST_LIMIT)).map(toTaskResult)
     },
-    remove(id) {
+    async remove(id) {
       const key = id.toLowerCase()
-      const deleted = storeCall('deleting task', () => deps.store.delete(key))
       const run = active.get(key)
       if (run) {
         active.delete(key)
         run.controller.abort(new Error('task cancelled'))
       }
+      const deleted = await durably('deleting task', () => deps.store.delete(key))
       if (!deleted) throw new SidecarError('TASK_NOT_FOUND')
     },
     rehydrate() {
@@ -206,6 +219,8 @@ export function createEngine(deps: EngineDeps): Engine {
       for (const run of runs) run.controller.abort(new Error('sidecar shutting down'))
       await Promise.allSettled(runs.map((run) => run.done))
       active.clear()
+      // Outcomes queued before the stop still reach the disk before the store closes.
+      await batcher.flushed().catch(() => undefined)
     },
     get runningCount() {
       return active.size

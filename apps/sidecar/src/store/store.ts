@@ -3,7 +3,8 @@
  * This is the only file holding SQL; every statement is prepared once behind a named method.
  *
  * Durability: `synchronous = FULL` makes every commit fsync the WAL before the call returns, so a task
- * acknowledged with 201 survives SIGKILL and power loss alike.
+ * acknowledged with 201 survives SIGKILL and power loss alike. The engine groups concurrent writes into
+ * one transaction (engine/commit-batcher.ts) so a burst costs one fsync.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -12,6 +13,10 @@ import type { TaskRecord, TaskStatus } from '../engine/state.js'
 import { MIGRATIONS } from './migrations.js'
 
 export interface TaskStore {
+  /** Explicit transactions for group commit; writes outside one autocommit. */
+  begin(): void
+  commit(): void
+  rollback(): void
   /** Inserts a new task. */
   insert(task: TaskRecord): void
   /** Replaces the mutable fields of an existing task (status, run, params, result, error, times). */
@@ -123,6 +128,9 @@ export function openStore(path: string): TaskStore {
     listByStatus: db.prepare(`SELECT ${columns} FROM tasks WHERE status = ? ORDER BY seq`),
     delete: db.prepare('DELETE FROM tasks WHERE id = ?'),
     ping: db.prepare('SELECT 1 AS ok'),
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
   }
   const stmt = (name: string): StatementSync => {
     const found = statements[name]
@@ -130,6 +138,9 @@ export function openStore(path: string): TaskStore {
     return found
   }
   return {
+    begin: () => void stmt('begin').run(),
+    commit: () => void stmt('commit').run(),
+    rollback: () => void stmt('rollback').run(),
     insert: (task) => void stmt('insert').run(toParams(task)),
     update: (task) => {
       const changes = stmt('update').run(toParams(task)).changes

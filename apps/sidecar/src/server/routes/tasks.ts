@@ -16,7 +16,7 @@ function taskId(params: unknown): string {
 
 export function registerTaskRoutes(app: FastifyInstance, engine: Engine): void {
   app.post(TASK_API_PATHS.tasks, async (request, reply) => {
-    const { id } = engine.submit(request.body)
+    const { id } = await engine.submit(request.body)
     request.log.info({ taskId: id, user: request.identity?.user }, 'task submitted')
     return reply.code(201).send({ id })
   })
@@ -24,7 +24,7 @@ export function registerTaskRoutes(app: FastifyInstance, engine: Engine): void {
   app.get(TASK_API_PATHS.task, async (request) => engine.get(taskId(request.params)))
   app.delete(TASK_API_PATHS.task, async (request, reply) => {
     const id = taskId(request.params)
-    engine.remove(id)
+    await engine.remove(id)
     request.log.info({ taskId: id, user: request.identity?.user }, 'task deleted')
     return reply.code(204).send()
   })
