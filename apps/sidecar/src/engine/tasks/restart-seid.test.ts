@@ -38,7 +38,7 @@ async function waitForSeid(pid: number | undefined): Promise<void> {
 describe('parseProcStat', () => {
   it('reads state and start time even when the command has spaces and parentheses', () => {
     const stat = '42 (we ird) (x) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10'
-    expect(parseProcStat(42, stat)).toEqual({ pid: 42, state: 'S', startTime: '987654' })
+    expect(parseProcStat(42, stat)).toEqual({ pid: 42, ppid: 1, state: 'S', startTime: '987654' })
   })
 })
 

@@ -13,6 +13,7 @@ const POLL_MS = 100
 
 interface ProcInfo {
   readonly pid: number
+  readonly ppid: number
   /** Start time in clock ticks since boot: tells a reused pid apart from the process we signalled. */
   readonly startTime: string
   readonly state: string
@@ -24,9 +25,10 @@ export function parseProcStat(pid: number, text: string): ProcInfo | undefined {
   if (end < 0) return undefined
   const fields = text.slice(end + 2).split(' ')
   const state = fields[0]
+  const ppid = Number(fields[1])
   const startTime = fields[19]
-  if (state === undefined || startTime === undefined) return undefined
-  return { pid, state, startTime }
+  if (state === undefined || startTime === undefined || !Number.isInteger(ppid)) return undefined
+  return { pid, ppid, state, startTime }
 }
 
 async function readProc(procRoot: string, pid: number): Promise<ProcInfo | undefined> {
@@ -65,7 +67,10 @@ export const restartSeid = defineTask({
   ),
   run: async (params, ctx) => {
     const timeoutSeconds = params.timeoutSeconds ?? 60
-    const processes = await findProcesses(ctx.procRoot, SEID_PROCESS_NAME)
+    const found = await findProcesses(ctx.procRoot, SEID_PROCESS_NAME)
+    // A seid child (a fork not yet exec'd, or a helper it spawned) goes down with its parent.
+    const pids = new Set(found.map((p) => p.pid))
+    const processes = found.filter((p) => !pids.has(p.ppid))
     const [target, ...others] = processes
     if (target === undefined) {
       throw new Error(
