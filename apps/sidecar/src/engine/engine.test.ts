@@ -10,7 +10,7 @@ import { createEngine } from './engine.js'
 import { createRegistry, defineTask } from './registry.js'
 
 const ID = '9f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f'
-let outcome: 'ok' | 'throw' | 'throw-sync' | 'hang' = 'ok'
+let outcome: 'ok' | 'throw' | 'throw-sync' | 'hang' | 'deaf' = 'ok'
 const probe = defineTask({
   type: 'probe',
   summary: 'test',
@@ -18,6 +18,7 @@ const probe = defineTask({
   run: (params, ctx) => {
     if (outcome === 'throw-sync') throw new Error('sync boom')
     if (outcome === 'throw') return Promise.reject(new Error('async boom'))
+    if (outcome === 'deaf') return new Promise(() => {})
     if (outcome === 'hang') {
       return new Promise((_resolve, reject) =>
         ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)),
@@ -160,6 +161,16 @@ describe('engine', () => {
     ])
     expect(a).toEqual(b)
     expect((await metrics.render(undefined)).body).toContain('seictl_task_submissions_total{type="probe"} 1')
+  })
+
+  it('abandons a handler that ignores its abort signal once the stop timeout passes', async () => {
+    outcome = 'deaf'
+    const { engine, store } = setup()
+    await engine.submit({ id: ID, type: 'probe' })
+    const started = Date.now()
+    await engine.stop({ timeoutMs: 100 })
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(store.get(ID)?.status).toBe('running')
   })
 
   it('refuses submissions after stop', async () => {

@@ -47,8 +47,11 @@ export interface Engine {
   remove(id: string): Promise<void>
   /** Resumes every task left `running` by a previous process, with the same run number. */
   rehydrate(): number
-  /** Aborts running handlers without recording anything (they stay `running` for the next start). */
-  stop(): Promise<void>
+  /**
+   * Aborts running handlers without recording anything (they stay `running` for the next start), waits
+   * up to `timeoutMs` for them to return, then flushes pending writes.
+   */
+  stop(options?: { readonly timeoutMs?: number }): Promise<void>
   readonly runningCount: number
 }
 
@@ -213,11 +216,15 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       return running.length
     },
-    async stop() {
+    async stop(options = {}) {
       isStopped = true
       const runs = [...active.values()]
       for (const run of runs) run.controller.abort(new Error('sidecar shutting down'))
-      await Promise.allSettled(runs.map((run) => run.done))
+      // A handler that ignores its signal is abandoned after the timeout; it can no longer write.
+      const timeout = sleep(options.timeoutMs ?? 5000, undefined, { ref: false }).then(() => {
+        if (active.size > 0) deps.log.warn({ abandoned: active.size }, 'handlers did not stop in time')
+      })
+      await Promise.race([Promise.allSettled(runs.map((run) => run.done)), timeout])
       active.clear()
       // Outcomes queued before the stop still reach the disk before the store closes.
       await batcher.flushed().catch(() => undefined)
