@@ -106,6 +106,7 @@ export function createMetrics(registry: Registry, taskTypes: readonly string[]):
   for (const type of taskTypes) {
     submissions.inc({ type }, 0)
     failures.inc({ type }, 0)
+    for (const status of ['completed', 'failed'] as const) duration.zero({ type, status })
   }
   for (const reason of AUTHN_REJECTION_REASONS) rejections.inc({ reason }, 0)
   const known = new Set(taskTypes)

@@ -44,6 +44,43 @@ async function tasks(s: SidecarProcess): Promise<Task[]> {
 }
 
 describe('durability across SIGKILL (real process, real SQLite)', () => {
+  it('keeps every id acknowledged in a concurrent burst cut short by SIGKILL', async () => {
+    const burstHome = makeHome()
+    let burst: SidecarProcess | undefined = await startSidecar({ home: burstHome.home })
+    try {
+      const acknowledged: string[] = []
+      const target = burst
+      let killed = false
+      const requests = Array.from({ length: 300 }, async () => {
+        try {
+          const res = await submit(target, { type: 'mark-ready' })
+          if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id)
+        } catch {
+          // cut off by the kill: never acknowledged, so it may be lost
+        }
+        // Kill mid-burst: some requests acknowledged, the rest in flight.
+        if (!killed && acknowledged.length >= 100) {
+          killed = true
+          target.signal('SIGKILL')
+        }
+      })
+      await Promise.all(requests)
+      await target.exited
+      expect(acknowledged.length).toBeGreaterThanOrEqual(100)
+      burst = await startSidecar({ home: burstHome.home })
+      const stored = new Set((await tasks(burst)).map((t) => t.id))
+      // The list shows the newest 100; check each acknowledged id directly.
+      for (const id of acknowledged) {
+        if (stored.has(id)) continue
+        const res = await fetch(`${burst.tasksUrl}/v0/tasks/${id}`, { headers: IDENTITY })
+        expect(res.status, `acknowledged ${id} lost`).toBe(200)
+      }
+    } finally {
+      await stopSidecar(burst)
+      burstHome.remove()
+    }
+  })
+
   it('keeps every acknowledged id, resumes running tasks with the same run, and resets readiness', async () => {
     const env = { SEI_SIDECAR_SEID_RPC_URL: rpcUrl }
     sidecar = await startSidecar({ home: home.home, env })
