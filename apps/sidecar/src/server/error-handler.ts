@@ -33,7 +33,9 @@ export function toErrorResponse(thrown: unknown): {
       isServerError: thrown.httpStatus >= 500,
     }
   }
-  const error = thrown as Partial<FastifyError> & { message?: string }
+  const error = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as Partial<FastifyError> & {
+    message?: string
+  }
   const mapped = error.code === undefined ? undefined : FASTIFY_CODES[error.code]
   // fastify's JSON parser throws a SyntaxError carrying statusCode 400.
   const isBadJson = thrown instanceof SyntaxError && error.statusCode === 400

@@ -96,6 +96,30 @@ describe('listener split (real process)', () => {
     if (path !== '/v0/node-id') expect(tasks.status).toBe(200)
   })
 
+  it('rejects missing, empty and duplicated X-Remote-User with 401 and counts each reason', async () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, 'missing X-Remote-User header'],
+      [{ 'x-remote-user': '' }, 'X-Remote-User header is empty'],
+    ]
+    for (const [headers, message] of cases) {
+      const res = await fetch(`${sidecar.tasksUrl}/v0/tasks`, { headers })
+      expect(res.status).toBe(401)
+      expect(((await res.json()) as { error: string }).error).toBe(message)
+    }
+    const duplicated = await rawRequest(
+      sidecar.tasksPort,
+      'GET /v0/tasks HTTP/1.1\r\nHost: x\r\nX-Remote-User: a\r\nX-Remote-User: b\r\nConnection: close\r\n\r\n',
+    )
+    expect(duplicated).toMatch(/^HTTP\/1\.1 401/)
+    expect(duplicated).toContain('X-Remote-User header sent 2 times')
+    const metrics = await (await fetch(`${sidecar.publicUrl}/v0/metrics`)).text()
+    for (const reason of ['missing_header', 'empty_header', 'duplicate_header']) {
+      expect(metrics).toMatch(
+        new RegExp(`seictl_sidecar_authn_rejections_total\\{reason="${reason}"\\} [1-9]`),
+      )
+    }
+  })
+
   it('answers a raw HTTP/1.0 probe', async () => {
     const response = await rawRequest(sidecar.publicPort, 'GET /v0/livez HTTP/1.0\r\n\r\n')
     expect(response).toMatch(/^HTTP\/1\.[01] 200/)
