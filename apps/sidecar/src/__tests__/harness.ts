@@ -12,6 +12,7 @@ import { BUILTIN_TASKS } from '../engine/tasks/index.js'
 import { storePath } from '../home.js'
 import { createLifecycle, type Lifecycle } from '../lifecycle.js'
 import { createMetrics, type SidecarMetrics } from '../metrics.js'
+import type { Limits } from '../server/options.js'
 import { buildPublicServer } from '../server/public-server.js'
 import { buildTasksServer } from '../server/tasks-server.js'
 import { openStore, type TaskStore } from '../store/store.js'
@@ -41,6 +42,7 @@ export async function createHarness(
     extraTasks?: readonly TaskDefinition[]
     seidRpcUrl?: string
     chainId?: string
+    limits?: Partial<Limits>
   } = {},
 ): Promise<Harness> {
   const { home, remove } = tempHome()
@@ -61,7 +63,7 @@ export async function createHarness(
       procRoot: '/proc',
     },
   })
-  const common = { lifecycle, metrics, pingStore: () => store.ping(), log: silentLog }
+  const common = { lifecycle, metrics, pingStore: () => store.ping(), log: silentLog, limits: options.limits }
   const tasks = buildTasksServer({
     ...common,
     engine,

@@ -17,15 +17,27 @@ export const LIMITS = {
   keepAliveTimeoutMs: 65_000,
 } as const
 
-export function serverOptions(log: Logger, options: { logRequests: boolean }): FastifyHttpOptions<Server> {
+export type Limits = { readonly [K in keyof typeof LIMITS]: number }
+
+/** Options of one listener. `limits` overrides defaults (tests shorten the timeouts). */
+export function serverOptions(
+  log: Logger,
+  options: { logRequests: boolean; limits?: Partial<Limits> | undefined },
+): FastifyHttpOptions<Server> {
+  const limits: Limits = { ...LIMITS, ...options.limits }
   return {
     loggerInstance: log,
     // Probes and scrapes every few seconds would drown the log; task calls are logged by their routes.
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
-    bodyLimit: LIMITS.maxBodyBytes,
-    requestTimeout: LIMITS.requestTimeoutMs,
-    keepAliveTimeout: LIMITS.keepAliveTimeoutMs,
-    http: { maxHeaderSize: LIMITS.maxHeaderBytes, headersTimeout: LIMITS.headersTimeoutMs },
+    bodyLimit: limits.maxBodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      // Node enforces both timeouts only when it sweeps connections (default every 30 s).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 3),
+    },
     // close() ends idle keep-alive sockets at once and lets in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

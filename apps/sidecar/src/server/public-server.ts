@@ -5,11 +5,13 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { installErrorHandlers } from './error-handler.js'
-import { serverOptions } from './options.js'
+import { type Limits, serverOptions } from './options.js'
 import { type PublicRouteDeps, registerPublicRoutes } from './routes/public.js'
 
-export function buildPublicServer(deps: PublicRouteDeps & { readonly log: Logger }): FastifyInstance {
-  const app = Fastify(serverOptions(deps.log, { logRequests: false }))
+export function buildPublicServer(
+  deps: PublicRouteDeps & { readonly log: Logger; readonly limits?: Partial<Limits> },
+): FastifyInstance {
+  const app = Fastify(serverOptions(deps.log, { logRequests: false, limits: deps.limits }))
   installErrorHandlers(app)
   registerPublicRoutes(app, deps, true)
   return app

@@ -11,7 +11,7 @@ import type { Engine } from '../engine/engine.js'
 import type { Lifecycle } from '../lifecycle.js'
 import { installErrorHandlers } from './error-handler.js'
 import { createIdentityHook } from './identity-hook.js'
-import { serverOptions } from './options.js'
+import { type Limits, serverOptions } from './options.js'
 import { type PublicRouteDeps, registerPublicRoutes } from './routes/public.js'
 import { registerStatusRoutes } from './routes/status.js'
 import { registerTaskRoutes } from './routes/tasks.js'
@@ -23,10 +23,12 @@ export interface TasksServerDeps extends PublicRouteDeps {
   readonly home: string
   readonly authnMode: AuthnMode
   readonly isLegacyPublicOnTasks: boolean
+  /** Overrides of the listener limits (tests shorten timeouts); defaults in options.ts. */
+  readonly limits?: Partial<Limits>
 }
 
 export function buildTasksServer(deps: TasksServerDeps): FastifyInstance {
-  const app = Fastify(serverOptions(deps.log, { logRequests: true }))
+  const app = Fastify(serverOptions(deps.log, { logRequests: true, limits: deps.limits }))
   installErrorHandlers(app)
   // The task API speaks JSON only; a text/plain body must be a 415, not a string handed to the engine.
   app.removeContentTypeParser('text/plain')
