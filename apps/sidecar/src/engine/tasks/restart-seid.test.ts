@@ -14,15 +14,18 @@ afterEach(() => {
 })
 
 /**
- * Starts a real bash whose command name is `seid`: the kernel takes comm from the exec'd path. (Not
- * node: it renames its main thread to "MainThread".)
+ * Starts a real process whose command name is `seid`: `sleep` exec'd through a symlink named seid (the
+ * kernel takes comm from the exec'd path). It never forks, so no second "seid" can appear mid-test.
+ * With `ignoreTerm`, bash sets SIGTERM to ignored and execs it: an ignored disposition survives exec.
  */
-function startFakeSeid(script: string): ChildProcess {
+function startFakeSeid(options: { ignoreTerm: boolean }): ChildProcess {
   const { home, remove } = tempHome()
   cleanups.push(remove)
   const link = join(home, 'seid')
-  symlinkSync('/bin/bash', link)
-  const child = spawn(link, ['-c', script], { stdio: 'ignore' })
+  symlinkSync('/bin/sleep', link)
+  const child = options.ignoreTerm
+    ? spawn('/bin/bash', ['-c', `trap '' TERM; exec ${link} 30`], { stdio: 'ignore' })
+    : spawn(link, ['30'], { stdio: 'ignore' })
   children.push(child)
   return child
 }
@@ -44,7 +47,7 @@ describe('parseProcStat', () => {
 
 describe('restart-seid', () => {
   it('sends SIGTERM to seid and returns its pid once it exited', async () => {
-    const child = startFakeSeid('while true; do sleep 0.2; done')
+    const child = startFakeSeid({ ignoreTerm: false })
     await waitForSeid(child.pid)
     const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
     expect(await restartSeid.run({ timeoutSeconds: 10 }, contextFor('/tmp'))).toEqual({ pid: child.pid })
@@ -52,7 +55,7 @@ describe('restart-seid', () => {
   })
 
   it('fails clearly when seid ignores SIGTERM past the timeout', async () => {
-    const child = startFakeSeid("trap '' TERM; while true; do sleep 0.2; done")
+    const child = startFakeSeid({ ignoreTerm: true })
     await waitForSeid(child.pid)
     await expect(restartSeid.run({ timeoutSeconds: 1 }, contextFor('/tmp'))).rejects.toThrow(
       `seid (pid ${child.pid}) did not exit within 1s after SIGTERM`,
