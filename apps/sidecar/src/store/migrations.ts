@@ -16,4 +16,6 @@ export const MIGRATIONS: readonly string[] = [
      completed_at TEXT
    );
    CREATE INDEX tasks_status ON tasks (status);`,
+  // A re-run (failed → running) updates submitted_at; listing newest-first must see it as new.
+  'CREATE INDEX tasks_submitted ON tasks (submitted_at DESC, seq DESC);',
 ]

@@ -49,6 +49,24 @@ describe('task store', () => {
     db.close()
   })
 
+  it('migrates a version-1 store forward, keeping its rows', () => {
+    const file = path()
+    openStore(file).close()
+    const db = new DatabaseSync(file)
+    db.exec('DROP INDEX tasks_submitted')
+    db.exec('PRAGMA user_version = 1')
+    db.exec(
+      "INSERT INTO tasks (id, type, status, run, submitted_at) VALUES ('old', 'mark-ready', 'completed', 1, 'x')",
+    )
+    db.close()
+    const store = openStore(file)
+    cleanups.push(() => store.close())
+    expect(store.get('old')?.status).toBe('completed')
+    const check = new DatabaseSync(file)
+    expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: MIGRATIONS.length })
+    check.close()
+  })
+
   it('refuses a store written by a newer sidecar', () => {
     const file = path()
     openStore(file).close()
@@ -64,6 +82,9 @@ describe('task store', () => {
     for (const id of ['a', 'b', 'c']) store.insert(task(id))
     store.update(task('b', { status: 'failed', error: 'x' }))
     expect(store.listNewest(2).map((t) => t.id)).toEqual(['c', 'b'])
+    // A re-run is submitted anew: it lists first.
+    store.update(task('a', { run: 2, submittedAt: '2026-01-01T00:00:09.000Z' }))
+    expect(store.listNewest(3).map((t) => t.id)).toEqual(['a', 'c', 'b'])
     expect(store.listByStatus('running').map((t) => t.id)).toEqual(['a', 'c'])
     expect(store.delete('a')).toBe(true)
     expect(store.delete('a')).toBe(false)

@@ -124,7 +124,7 @@ export function openStore(path: string): TaskStore {
          error = $error, submitted_at = $submitted_at, completed_at = $completed_at WHERE id = $id`,
     ),
     get: db.prepare(`SELECT ${columns} FROM tasks WHERE id = ?`),
-    listNewest: db.prepare(`SELECT ${columns} FROM tasks ORDER BY seq DESC LIMIT ?`),
+    listNewest: db.prepare(`SELECT ${columns} FROM tasks ORDER BY submitted_at DESC, seq DESC LIMIT ?`),
     listByStatus: db.prepare(`SELECT ${columns} FROM tasks WHERE status = ? ORDER BY seq`),
     delete: db.prepare('DELETE FROM tasks WHERE id = ?'),
     ping: db.prepare('SELECT 1 AS ok'),
