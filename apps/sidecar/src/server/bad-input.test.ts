@@ -198,3 +198,74 @@ describe('bad input on the public listener', () => {
     expect(res.json().code).toBe('NOT_FOUND')
   })
 })
+
+/** Deterministic pseudo-random source (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function randomValue(next: () => number, depth = 0): unknown {
+  const pick = Math.floor(next() * (depth > 2 ? 5 : 7))
+  const keys = [
+    'type',
+    'id',
+    'params',
+    'files',
+    'app.toml',
+    'height',
+    'timeoutSeconds',
+    '__proto__',
+    'constructor',
+  ]
+  switch (pick) {
+    case 0:
+      return null
+    case 1:
+      return next() > 0.5
+    case 2:
+      return Math.floor(next() * 2 ** 40) * (next() > 0.5 ? -1 : 1)
+    case 3:
+      return ['mark-ready', 'config-patch', 'await-condition', '', '💥', 'x'.repeat(300)][
+        Math.floor(next() * 6)
+      ]
+    case 4:
+      return next() > 0.5 ? 1.5 : 'e0a4b2c1-0000-4000-8000-000000000000'
+    case 5:
+      return Array.from({ length: Math.floor(next() * 3) }, () => randomValue(next, depth + 1))
+    default:
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 4) }, () => [
+          keys[Math.floor(next() * keys.length)] ?? 'k',
+          randomValue(next, depth + 1),
+        ]),
+      )
+  }
+}
+
+describe('random submissions', () => {
+  it('never answer 5xx: 400 seeded random bodies get 201, 400 or 409 with a JSON body', async () => {
+    const next = random(266)
+    const statuses = new Set<number>()
+    for (let i = 0; i < 400; i++) {
+      const value = randomValue(next)
+      const body =
+        next() < 0.15 ? JSON.stringify(value).slice(0, Math.floor(next() * 20)) : JSON.stringify(value)
+      const res = await h.tasks.inject({
+        method: 'POST',
+        url: '/v0/tasks',
+        headers: json,
+        payload: body ?? '',
+      })
+      statuses.add(res.statusCode)
+      expect([201, 400, 409], `${res.statusCode} for ${body}`).toContain(res.statusCode)
+      expect(typeof res.json().error === 'string' || typeof res.json().id === 'string').toBe(true)
+    }
+    expect(statuses.has(400)).toBe(true)
+  })
+})
