@@ -63,7 +63,9 @@ describe('restart-seid', () => {
   })
 
   it('fails clearly when no seid runs', async () => {
-    const empty = mkdtempSync(join(tempHome().home, 'proc-'))
+    const { home, remove } = tempHome()
+    cleanups.push(remove)
+    const empty = mkdtempSync(join(home, 'proc-'))
     await expect(restartSeid.run({}, contextFor('/tmp', { procRoot: empty }))).rejects.toThrow(
       /no running process named seid/,
     )
