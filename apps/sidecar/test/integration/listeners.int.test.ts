@@ -145,6 +145,29 @@ describe('listener split (real process)', () => {
   })
 })
 
+describe('legacy rollout switch (real process)', () => {
+  it('serves the public paths on the tasks port without identity, and warns in the log', async () => {
+    const legacyHome = makeHome()
+    const legacy = await startSidecar({
+      home: legacyHome.home,
+      env: { SEI_SIDECAR_LEGACY_PUBLIC_PATHS: 'true' },
+    })
+    try {
+      expect((await fetch(`${legacy.tasksUrl}/v0/startupz`)).status).toBe(200)
+      expect((await fetch(`${legacy.tasksUrl}/v0/metrics`)).status).toBe(200)
+      expect((await fetch(`${legacy.tasksUrl}/v0/tasks`)).status).toBe(401)
+      const warning = legacy
+        .output()
+        .split('\n')
+        .find((line) => line.includes('legacy switch on'))
+      expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 40 })
+    } finally {
+      await stopSidecar(legacy)
+      legacyHome.remove()
+    }
+  })
+})
+
 describe('start-up validation (real process)', () => {
   function run(env: Record<string, string>, args: string[] = []) {
     const result = spawnSync(process.execPath, [MAIN, ...args], {
