@@ -1,1 +1,11 @@
-export {}
+/** Library surface of the sidecar, for tests and tools that embed it (the binary is main.ts). */
+export { type Config, loadConfig } from './config.js'
+export { createEngine, type Engine } from './engine/engine.js'
+export { createRegistry, defineTask, type TaskDefinition } from './engine/registry.js'
+export { BUILTIN_TASKS } from './engine/tasks/index.js'
+export { createLifecycle, type Lifecycle } from './lifecycle.js'
+export { createMetrics, type SidecarMetrics } from './metrics.js'
+export { buildPublicServer } from './server/public-server.js'
+export { buildTasksServer } from './server/tasks-server.js'
+export { type RunningSidecar, startSidecar } from './sidecar.js'
+export { openStore, type TaskStore } from './store/store.js'

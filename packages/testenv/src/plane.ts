@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { apiserverArgs, apiserverUrl } from './apiserver.js'
-import { buildKubeconfig, type KubeconfigDocument, STATIC_USERS, tokenFileContent } from './auth-files.js'
+import { type KubeconfigDocument, STATIC_USERS } from './auth-files.js'
 import { type BinaryPaths, findBinaries, type Log } from './binaries.js'
-import { createCerts } from './certs.js'
 import type { Env } from './env.js'
 import { TestenvError } from './errors.js'
 import { etcdArgs, etcdHealthUrl } from './etcd.js'
 import { createKubeHelpers, type KubeHelpers } from './kube-helpers.js'
 import { createKubeHttp, type KubeHttp } from './kube-http.js'
+import { type PlaneFiles, preparePlaneFiles, writeKubeconfigs } from './plane-files.js'
 import { freePorts } from './ports.js'
 import { type ManagedProcess, startProcess, waitUntilHealthy } from './process.js'
 
@@ -92,54 +91,18 @@ interface Started {
 /**
  * startControlPlane starts etcd, then kube-apiserver, on free 127.0.0.1 ports and waits until the
  * apiserver's /readyz answers 200. A port race restarts both with fresh ports. A failed start stops
- * whatever already started and throws an error naming the log file to read.
+ * whatever already started and throws an error naming the log file to read (the dir is kept).
  */
 export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<ControlPlane> {
   const binaries = options.binaries ?? findBinaries({ env: options.env ?? process.env })
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sei-testenv-'))
-  const logDir = join(dir, 'logs')
-  mkdirSync(logDir, { recursive: true })
-  const certs = createCerts(dir)
-  const adminToken = randomBytes(24).toString('hex')
-  const proxyToken = randomBytes(24).toString('hex')
-  const tokenFile = join(dir, 'tokens.csv')
-  writeFileSync(
-    tokenFile,
-    tokenFileContent([
-      { token: adminToken, ...STATIC_USERS.admin },
-      { token: proxyToken, ...STATIC_USERS.rbacProxy },
-    ]),
-    { mode: 0o600 },
-  )
-  const attempts = options.portAttempts ?? 3
-  let started: Started | undefined
-  for (let attempt = 1; started === undefined; attempt++) {
-    try {
-      started = await startProcesses(binaries, dir, logDir, certs, tokenFile, adminToken, options)
-    } catch (error) {
-      if (!(error instanceof TestenvError && error.kind === 'portRace') || attempt >= attempts) throw error
-      options.log?.(`testenv: port race (${error.message}); retrying with fresh ports`)
-    }
-  }
-  const { etcd, apiserver, apiUrl } = started
-  const kubeconfigPath = join(dir, 'kubeconfig.json')
-  const rbacProxyKubeconfigPath = join(dir, 'kube-rbac-proxy.kubeconfig.json')
-  const kubeConfig = buildKubeconfig({
-    server: apiUrl,
-    caFile: certs.caCert,
-    token: adminToken,
-    userName: STATIC_USERS.admin.name,
+  const files = preparePlaneFiles(options.dir ?? mkdtempSync(join(tmpdir(), 'sei-testenv-')))
+  const started = await startWithPortRetry(binaries, files, options)
+  const kubeConfig = writeKubeconfigs(files, started.apiUrl)
+  const kube = createKubeHttp({
+    apiUrl: started.apiUrl,
+    ca: readFileSync(files.certs.caCert, 'utf8'),
+    token: files.adminToken,
   })
-  writeFileSync(kubeconfigPath, JSON.stringify(kubeConfig, null, 2), { mode: 0o600 })
-  const proxyConfig = buildKubeconfig({
-    server: apiUrl,
-    caFile: certs.caCert,
-    token: proxyToken,
-    userName: STATIC_USERS.rbacProxy.name,
-  })
-  writeFileSync(rbacProxyKubeconfigPath, JSON.stringify(proxyConfig, null, 2), { mode: 0o600 })
-
-  const kube = createKubeHttp({ apiUrl, ca: readFileSync(certs.caCert, 'utf8'), token: adminToken })
   let version: string
   try {
     await bindRbacProxyIdentity(kube)
@@ -147,33 +110,44 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     version = String((res.body as { gitVersion?: unknown } | undefined)?.gitVersion ?? 'unknown')
   } catch (error) {
     kube.close()
-    await Promise.allSettled([apiserver.stop(), etcd.stop()])
+    await Promise.allSettled([started.apiserver.stop(), started.etcd.stop()])
     throw error
   }
+  options.log?.(`testenv: kube-apiserver ${version} ready at ${started.apiUrl} (logs: ${files.logDir})`)
+  return planeHandle(files, started, kube, kubeConfig, version, options.keepDir ?? false)
+}
+
+function planeHandle(
+  files: PlaneFiles,
+  started: Started,
+  kube: KubeHttp,
+  kubeConfig: KubeconfigDocument,
+  version: string,
+  keepDir: boolean,
+): ControlPlane {
   const info: ControlPlaneInfo = {
-    apiUrl,
-    caFile: certs.caCert,
-    adminToken,
-    kubeconfigPath,
-    rbacProxyKubeconfigPath,
-    dir,
-    logDir,
+    apiUrl: started.apiUrl,
+    caFile: files.certs.caCert,
+    adminToken: files.adminToken,
+    kubeconfigPath: files.kubeconfigPath,
+    rbacProxyKubeconfigPath: files.rbacProxyKubeconfigPath,
+    dir: files.dir,
+    logDir: files.logDir,
     version,
-    pids: { etcd: etcd.pid, apiserver: apiserver.pid },
+    pids: { etcd: started.etcd.pid, apiserver: started.apiserver.pid },
   }
-  options.log?.(`testenv: kube-apiserver ${version} ready at ${apiUrl} (logs: ${logDir})`)
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> => {
-    stopping ??= stopAll(kube, apiserver, etcd, options.keepDir ? undefined : dir)
+    stopping ??= stopAll(kube, started.apiserver, started.etcd, keepDir ? undefined : files.dir)
     return stopping
   }
   return {
     ...createKubeHelpers(kube),
     info,
-    apiUrl,
-    caFile: certs.caCert,
-    adminToken,
-    kubeconfigPath,
+    apiUrl: info.apiUrl,
+    caFile: info.caFile,
+    adminToken: info.adminToken,
+    kubeconfigPath: info.kubeconfigPath,
     kubeConfig,
     kube,
     stop,
@@ -181,23 +155,35 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
   }
 }
 
+async function startWithPortRetry(
+  binaries: BinaryPaths,
+  files: PlaneFiles,
+  options: StartControlPlaneOptions,
+): Promise<Started> {
+  const attempts = options.portAttempts ?? 3
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProcesses(binaries, files, options)
+    } catch (error) {
+      if (!(error instanceof TestenvError && error.kind === 'portRace') || attempt >= attempts) throw error
+      options.log?.(`testenv: port race (${error.message}); retrying with fresh ports`)
+    }
+  }
+}
+
 async function startProcesses(
   binaries: BinaryPaths,
-  dir: string,
-  logDir: string,
-  certs: ReturnType<typeof createCerts>,
-  tokenFile: string,
-  adminToken: string,
+  files: PlaneFiles,
   options: StartControlPlaneOptions,
 ): Promise<Started> {
   const [clientPort = 0, peerPort = 0, securePort = 0] = await freePorts(3)
-  const dataDir = join(dir, 'etcd-data')
+  const dataDir = join(files.dir, 'etcd-data')
   rmSync(dataDir, { recursive: true, force: true })
   const etcd = startProcess({
     name: 'etcd',
     command: binaries.etcd,
     args: etcdArgs({ dataDir, clientPort, peerPort }),
-    logFile: join(logDir, 'etcd.log'),
+    logFile: join(files.logDir, 'etcd.log'),
     detached: options.detached ?? false,
   })
   try {
@@ -213,15 +199,19 @@ async function startProcesses(
     args: apiserverArgs({
       etcdUrl: `http://127.0.0.1:${clientPort}`,
       securePort,
-      certs,
-      tokenFile,
-      certDir: join(dir, 'apiserver-certs'),
+      certs: files.certs,
+      tokenFile: files.tokenFile,
+      certDir: join(files.dir, 'apiserver-certs'),
       ...(options.extraApiserverArgs ? { extraArgs: options.extraApiserverArgs } : {}),
     }),
-    logFile: join(logDir, 'kube-apiserver.log'),
+    logFile: join(files.logDir, 'kube-apiserver.log'),
     detached: options.detached ?? false,
   })
-  const probe = createKubeHttp({ apiUrl, ca: readFileSync(certs.caCert, 'utf8'), token: adminToken })
+  const probe = createKubeHttp({
+    apiUrl,
+    ca: readFileSync(files.certs.caCert, 'utf8'),
+    token: files.adminToken,
+  })
   try {
     await waitUntilHealthy(apiserver, async () => (await probe.request('GET', '/readyz')).status === 200, {
       what: 'kube-apiserver',
@@ -229,7 +219,7 @@ async function startProcesses(
       intervalMs: 200,
     })
   } catch (error) {
-    await Promise.allSettled([apiserver.stop()])
+    await apiserver.stop()
     await etcd.stop()
     throw error
   } finally {

@@ -1,0 +1,25 @@
+/** `mark-ready` / `mark-not-ready`: flip the in-memory readiness flag behind `/v0/healthz`. */
+import { Type } from '@sinclair/typebox'
+import { defineTask } from '../registry.js'
+
+const NoParams = Type.Object({}, { additionalProperties: false })
+
+export const markReady = defineTask({
+  type: 'mark-ready',
+  summary: 'make /v0/healthz answer 200 (seid may start); in memory, false again after a restart',
+  paramsSchema: NoParams,
+  run: async (_params, ctx) => {
+    ctx.readiness.set(true)
+    return undefined
+  },
+})
+
+export const markNotReady = defineTask({
+  type: 'mark-not-ready',
+  summary: 'make /v0/healthz answer 503',
+  paramsSchema: NoParams,
+  run: async (_params, ctx) => {
+    ctx.readiness.set(false)
+    return undefined
+  },
+})

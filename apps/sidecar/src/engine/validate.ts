@@ -1,0 +1,34 @@
+/** Schema validation with messages that name the offending field, for 400 responses. */
+import type { TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/** `/files/app.toml` → `files["app.toml"]`; `/a/0/b` → `a[0].b`, rooted at `root`. */
+export function formatPath(root: string, pointer: string): string {
+  if (pointer === '') return root
+  let out = root
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~')
+    if (/^[0-9]+$/.test(part)) out += `[${part}]`
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) out += `.${part}`
+    else out += `[${JSON.stringify(part)}]`
+  }
+  return out
+}
+
+/**
+ * Returns undefined when `value` satisfies `schema`, else one message naming the first bad field and,
+ * for short scalars, its value. TypeBox reports unexpected properties at the property's own path.
+ */
+export function validationError(schema: TSchema, value: unknown, root: string): string | undefined {
+  if (Value.Check(schema, value)) return undefined
+  const first = Value.Errors(schema, value).First()
+  if (first === undefined) return `${root}: invalid`
+  const field = formatPath(root, first.path)
+  const shown =
+    typeof first.value === 'string' && first.value.length <= 64
+      ? ` (got ${JSON.stringify(first.value)})`
+      : typeof first.value === 'number' || typeof first.value === 'boolean'
+        ? ` (got ${String(first.value)})`
+        : ''
+  return `${field}: ${first.message.toLowerCase()}${shown}`
+}

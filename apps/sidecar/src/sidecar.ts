@@ -1,0 +1,147 @@
+/**
+ * Starts the whole sidecar from a validated Config, in order, and stops it in reverse:
+ *   store → engine + rehydrate → tasks listener → public listener → startupz passes.
+ * A failed start stops what already started. main.ts owns argv, env and signals; this owns the order.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { BIND } from '@sei-k8s/contract'
+import type { Logger } from 'pino'
+import { Registry } from 'prom-client'
+import type { Config } from './config.js'
+import { createEngine } from './engine/engine.js'
+import { createRegistry } from './engine/registry.js'
+import { BUILTIN_TASKS } from './engine/tasks/index.js'
+import { storePath } from './home.js'
+import { createLifecycle } from './lifecycle.js'
+import { createMetrics } from './metrics.js'
+import { buildPublicServer } from './server/public-server.js'
+import { buildTasksServer } from './server/tasks-server.js'
+import { openStore } from './store/store.js'
+
+export interface ShutdownOptions {
+  /** Keep answering 503 on healthz this long before the listeners close, so probes see it. */
+  readonly drainDelayMs: number
+  /** Past this, open connections are cut and hanging handlers abandoned. */
+  readonly budgetMs: number
+}
+
+export interface RunningSidecar {
+  /** Drains and stops everything; idempotent. Resolves true when it finished within the budget. */
+  shutdown(reason: string): Promise<boolean>
+}
+
+interface Part {
+  readonly name: string
+  stop(): Promise<void> | void
+}
+
+async function stopParts(parts: Part[], log: Logger): Promise<void> {
+  for (const part of parts.splice(0).reverse()) {
+    try {
+      await part.stop()
+    } catch (error) {
+      log.error({ err: error, part: part.name }, 'stopping failed')
+    }
+  }
+}
+
+/** Starts the sidecar; throws (after stopping what started) when any step fails. */
+export async function startSidecar(
+  config: Config,
+  log: Logger,
+  shutdown: ShutdownOptions,
+): Promise<RunningSidecar> {
+  const parts: Part[] = []
+  const lifecycle = createLifecycle()
+  const registry = createRegistry(BUILTIN_TASKS)
+  const metrics = createMetrics(new Registry(), registry.types)
+  try {
+    const store = openStore(storePath(config.home))
+    parts.push({ name: 'store', stop: () => store.close() })
+    const engine = createEngine({
+      store,
+      registry,
+      metrics: metrics.tasks,
+      log,
+      context: {
+        home: config.home,
+        chainId: config.chainId,
+        seidRpcUrl: config.seidRpcUrl,
+        readiness: { set: (isReady) => lifecycle.setReady(isReady) },
+        procRoot: '/proc',
+      },
+    })
+    parts.push({ name: 'engine', stop: () => engine.stop({ timeoutMs: shutdown.budgetMs / 5 }) })
+    const resumed = engine.rehydrate()
+    const common = { lifecycle, metrics, pingStore: () => store.ping() }
+    const tasksServer = buildTasksServer({
+      ...common,
+      log: log.child({ listener: 'tasks' }),
+      engine,
+      home: config.home,
+      authnMode: config.authnMode,
+      isLegacyPublicOnTasks: config.isLegacyPublicOnTasks,
+    })
+    const publicServer = buildPublicServer({ ...common, log: log.child({ listener: 'public' }) })
+    await tasksServer.listen({ host: BIND.tasks, port: config.tasksPort })
+    parts.push({ name: 'tasks listener', stop: () => tasksServer.close() })
+    await publicServer.listen({ host: BIND.public, port: config.publicPort })
+    parts.push({ name: 'public listener', stop: () => publicServer.close() })
+    lifecycle.markStarted()
+    logStarted(config, log, resumed)
+
+    let stopping: Promise<boolean> | undefined
+    return {
+      shutdown: (reason) => {
+        stopping ??= (async () => {
+          log.info(
+            { reason, runningTasks: engine.runningCount },
+            'shutting down: readiness now fails, draining',
+          )
+          lifecycle.startDraining()
+          let isWithinBudget = true
+          const budget = setTimeout(() => {
+            isWithinBudget = false
+            log.error({ budgetMs: shutdown.budgetMs }, 'shutdown budget exceeded; cutting open connections')
+            tasksServer.server.closeAllConnections()
+            publicServer.server.closeAllConnections()
+          }, shutdown.budgetMs)
+          await sleep(shutdown.drainDelayMs)
+          // Reverse start order: listeners (in-flight requests finish), engine (handlers aborted, their
+          // tasks stay `running`, pending writes flushed), store last.
+          await stopParts(parts, log)
+          clearTimeout(budget)
+          log.info({ isWithinBudget }, 'shutdown complete')
+          return isWithinBudget
+        })()
+        return stopping
+      },
+    }
+  } catch (error) {
+    await stopParts(parts, log)
+    throw error
+  }
+}
+
+function logStarted(config: Config, log: Logger, resumedTasks: number): void {
+  log.info(
+    {
+      tasks: `${BIND.tasks}:${config.tasksPort}`,
+      public: `${BIND.public}:${config.publicPort}`,
+      authnMode: config.authnMode,
+      legacyPublicOnTasks: config.isLegacyPublicOnTasks,
+      home: config.home,
+      chainId: config.chainId,
+      resumedTasks,
+    },
+    'sei-sidecar started',
+  )
+  if (config.authnMode === 'unauthenticated') {
+    log.warn('authn mode unauthenticated: the task API trusts every local caller; for local development only')
+  }
+  if (config.isLegacyPublicOnTasks) {
+    log.warn(
+      'legacy switch on: public paths are also served on the tasks listener without identity; remove once the proxy drops --ignore-paths',
+    )
+  }
+}
