@@ -1,0 +1,97 @@
+/**
+ * Cross-field rules of a SeiNode, each written once as a CEL rule for the CRD (`x-kubernetes-validations`)
+ * and once as a TypeScript check for offline validation (render, objects read back from the API). The
+ * message is shared, so `render` and the API server reject an object with the same words.
+ */
+import { PORTS, ROLE_BLOCK_NAMES, SEID_PORTS } from '@sei-k8s/contract'
+
+/** Where in the schema a rule is attached. */
+export type RuleScope = 'root' | 'spec' | 'spec.sidecar'
+
+/** One cross-field rule. `check` receives the object at `scope` and returns true when it holds. */
+export interface CrossFieldRule {
+  readonly scope: RuleScope
+  /** CEL expression evaluated by the API server with `self` = the object at `scope`. */
+  readonly rule: string
+  readonly message: string
+  /** Field the error is reported on, relative to `scope` (CRD `fieldPath`). */
+  readonly fieldPath?: string
+  /** Dotted path offline validation reports the error on. */
+  readonly path: string
+  /** Offline message when `message` has to name the field itself (rules without a fieldPath). */
+  readonly pathMessage?: string
+  readonly check: (self: Readonly<Record<string, unknown>>) => boolean
+}
+
+/**
+ * Longest SeiNode name: StatefulSet pods carry `controller-revision-hash=<name>-<10 chars>`, a label
+ * value capped at 63 characters, so a longer name yields a StatefulSet whose pods cannot be created.
+ */
+export const MAX_NODE_NAME_LENGTH = 52
+const DNS1035 = '^[a-z]([-a-z0-9]*[a-z0-9])?$'
+const NAME_RULE = `a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter) of at most ${MAX_NODE_NAME_LENGTH} characters`
+
+/** Ports a sidecar listener may not take: the proxy and every seid port share the pod's network namespace. */
+export const RESERVED_POD_PORTS: readonly number[] = [
+  PORTS.proxy,
+  ...Object.values(SEID_PORTS).map((p) => p.port),
+].sort((a, b) => a - b)
+
+function has(self: Readonly<Record<string, unknown>>, key: string): boolean {
+  return self[key] !== undefined && self[key] !== null
+}
+
+function portOr(self: Readonly<Record<string, unknown>>, key: string, fallback: number): unknown {
+  return has(self, key) ? self[key] : fallback
+}
+
+function notReserved(key: 'port' | 'publicPort'): CrossFieldRule {
+  return {
+    scope: 'spec.sidecar',
+    rule: `!has(self.${key}) || !(self.${key} in [${RESERVED_POD_PORTS.join(', ')}])`,
+    message: `${key} must not be a port of kube-rbac-proxy or seid (${RESERVED_POD_PORTS.join(', ')})`,
+    fieldPath: `.${key}`,
+    path: `spec.sidecar.${key}`,
+    check: (self) => !RESERVED_POD_PORTS.includes(Number(self[key])),
+  }
+}
+
+/** Every cross-field rule, in a stable order. */
+export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  {
+    scope: 'root',
+    rule: `self.metadata.name.size() <= ${MAX_NODE_NAME_LENGTH} && self.metadata.name.matches('${DNS1035}')`,
+    message: `metadata.name must be ${NAME_RULE}`,
+    path: 'metadata.name',
+    pathMessage: `must be ${NAME_RULE}`,
+    check: (self) => {
+      const metadata = self['metadata']
+      if (typeof metadata !== 'object' || metadata === null) return true
+      const name: unknown = (metadata as Record<string, unknown>)['name']
+      if (typeof name !== 'string') return true
+      return name.length <= MAX_NODE_NAME_LENGTH && new RegExp(DNS1035).test(name)
+    },
+  },
+  {
+    scope: 'spec',
+    rule: `[${ROLE_BLOCK_NAMES.map((b) => `has(self.${b})`).join(', ')}].exists_one(x, x)`,
+    message: `exactly one of ${ROLE_BLOCK_NAMES.join(', ')} must be set`,
+    path: 'spec',
+    check: (self) => ROLE_BLOCK_NAMES.filter((block) => has(self, block)).length === 1,
+  },
+  {
+    scope: 'spec.sidecar',
+    rule: `(has(self.publicPort) ? self.publicPort : ${PORTS.public}) != (has(self.port) ? self.port : ${PORTS.tasks})`,
+    message: `publicPort must differ from port (the loopback tasks listener, default ${PORTS.tasks})`,
+    fieldPath: '.publicPort',
+    path: 'spec.sidecar.publicPort',
+    check: (self) => portOr(self, 'publicPort', PORTS.public) !== portOr(self, 'port', PORTS.tasks),
+  },
+  notReserved('port'),
+  notReserved('publicPort'),
+]
+
+/** The rules attached at one scope. */
+export function rulesAt(scope: RuleScope): readonly CrossFieldRule[] {
+  return CROSS_FIELD_RULES.filter((r) => r.scope === scope)
+}
