@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { TESTENV_ENV } from './env.js'
+import { TestenvError } from './errors.js'
+import type { ControlPlaneInfo } from './plane.js'
+
+/** What `up` leaves behind for `down` and `status`: the plane and the binaries its PIDs run. */
+export interface PlaneState {
+  readonly info: ControlPlaneInfo
+  readonly binaries: { readonly etcd: string; readonly apiserver: string }
+}
+
+export function stateFile(stateDir: string): string {
+  return join(stateDir, 'state.json')
+}
+
+export function writeState(stateDir: string, state: PlaneState): void {
+  mkdirSync(stateDir, { recursive: true })
+  writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+}
+
+/** readState returns the recorded plane, or throws TESTENV_STATE_MISSING. */
+export function readState(stateDir: string): PlaneState {
+  const file = stateFile(stateDir)
+  if (!existsSync(file)) throw new TestenvError('stateMissing', `no control plane recorded in ${file}`)
+  return JSON.parse(readFileSync(file, 'utf8')) as PlaneState
+}
+
+export function removeState(stateDir: string): void {
+  rmSync(stateFile(stateDir), { force: true })
+}
+
+/** shellQuote single-quotes a value for POSIX shells. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}
+
+/** exportLines are the `export NAME=value` lines `up` prints, for `eval "$(… up)"`. */
+export function exportLines(info: ControlPlaneInfo): string[] {
+  const vars: [string, string][] = [
+    [TESTENV_ENV.kubeconfig, info.kubeconfigPath],
+    [TESTENV_ENV.apiUrl, info.apiUrl],
+    [TESTENV_ENV.caFile, info.caFile],
+    [TESTENV_ENV.adminToken, info.adminToken],
+  ]
+  return vars.map(([name, value]) => `export ${name}=${shellQuote(value)}`)
+}
+
+/**
+ * pidRunsBinary guards `down` against PID reuse: it only signals a PID whose command line still
+ * starts with the binary `up` started (Linux /proc; elsewhere it trusts the PID).
+ */
+export function pidRunsBinary(pid: number, binary: string): boolean {
+  const file = `/proc/${pid}/cmdline`
+  if (!existsSync('/proc/self/cmdline')) return true
+  try {
+    return readFileSync(file, 'utf8').split('\0')[0] === binary
+  } catch {
+    return false
+  }
+}

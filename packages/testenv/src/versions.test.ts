@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { GO_DIR } from './binaries.js'
+import { TOOLS } from './versions.js'
+
+function requiredVersion(goMod: string, module: string): string | undefined {
+  const escaped = module.replaceAll('.', '\\.').replaceAll('/', '\\/')
+  return new RegExp(`^\\s*(?:require\\s+)?${escaped} (v\\S+)`, 'm').exec(goMod)?.[1]
+}
+
+describe('TOOLS', () => {
+  const rootMod = readFileSync(join(GO_DIR, 'go.mod'), 'utf8')
+  const proxyMod = readFileSync(join(GO_DIR, 'kube-rbac-proxy', 'go.mod'), 'utf8')
+
+  it('pins the kube-apiserver version the tools module requires', () => {
+    expect(requiredVersion(rootMod, 'k8s.io/kubernetes')).toBe(TOOLS.kubeApiserver.version)
+  })
+
+  it('stamps the same version into the apiserver binary', () => {
+    const vars = TOOLS.kubeApiserver.source.linkerVars
+    const [, minor] = /^v1\.(\d+)\./.exec(TOOLS.kubeApiserver.version) ?? []
+    expect(vars['k8s.io/component-base/version.gitVersion']).toBe(TOOLS.kubeApiserver.version)
+    expect(vars['k8s.io/component-base/version.gitMinor']).toBe(minor)
+  })
+
+  it('pins the etcd server version the kubernetes module selects', () => {
+    expect(requiredVersion(rootMod, 'go.etcd.io/etcd/server/v3')).toBe(TOOLS.etcd.version)
+  })
+
+  it('pins the kube-rbac-proxy version its tools module requires', () => {
+    expect(requiredVersion(proxyMod, 'github.com/brancz/kube-rbac-proxy')).toBe(TOOLS.kubeRbacProxy.version)
+  })
+
+  it('replaces every k8s.io staging module with the matching v0 tag', () => {
+    const staging = TOOLS.kubeApiserver.version.replace(/^v1\./, 'v0.')
+    const replaces = [...rootMod.matchAll(/^\s*(k8s\.io\/\S+) => (k8s\.io\/\S+) (v\S+)$/gm)]
+    expect(replaces.length).toBeGreaterThan(20)
+    for (const [, from, to, version] of replaces) {
+      expect(to).toBe(from)
+      expect(version).toBe(staging)
+    }
+  })
+})
