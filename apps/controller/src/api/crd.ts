@@ -6,7 +6,7 @@
 import { CRD } from '@sei-k8s/contract'
 import { type OpenApiSchema, toStructural } from './openapi.js'
 import { type RuleScope, rulesAt } from './rules.js'
-import { SeiNodeSpecSchema, SeiNodeStatusSchema } from './seinode.js'
+import { SeiNodeMetadataSchema, SeiNodeSpecSchema, SeiNodeStatusSchema } from './seinode.js'
 
 function validations(scope: RuleScope): OpenApiSchema[] {
   return rulesAt(scope).map((r) => ({
@@ -31,11 +31,14 @@ function openApiV3Schema(): OpenApiSchema {
     properties: {
       apiVersion: { type: 'string', description: 'Versioned schema of this representation of an object.' },
       kind: { type: 'string', description: 'REST resource this object represents.' },
-      metadata: { type: 'object' },
+      // Only metadata.name (and generateName) may be restricted in a CRD.
+      metadata: {
+        type: 'object',
+        properties: { name: toStructural(SeiNodeMetadataSchema.properties.name, 'metadata.name') },
+      },
       spec,
       status: toStructural(SeiNodeStatusSchema, 'status'),
     },
-    'x-kubernetes-validations': validations('root'),
   }
 }
 

@@ -6,7 +6,7 @@
 import { PORTS, ROLE_BLOCK_NAMES, SEID_PORTS } from '@sei-k8s/contract'
 
 /** Where in the schema a rule is attached. */
-export type RuleScope = 'root' | 'spec' | 'spec.sidecar'
+export type RuleScope = 'spec' | 'spec.sidecar'
 
 /** One cross-field rule. `check` receives the object at `scope` and returns true when it holds. */
 export interface CrossFieldRule {
@@ -18,18 +18,8 @@ export interface CrossFieldRule {
   readonly fieldPath?: string
   /** Dotted path offline validation reports the error on. */
   readonly path: string
-  /** Offline message when `message` has to name the field itself (rules without a fieldPath). */
-  readonly pathMessage?: string
   readonly check: (self: Readonly<Record<string, unknown>>) => boolean
 }
-
-/**
- * Longest SeiNode name: StatefulSet pods carry `controller-revision-hash=<name>-<10 chars>`, a label
- * value capped at 63 characters, so a longer name yields a StatefulSet whose pods cannot be created.
- */
-export const MAX_NODE_NAME_LENGTH = 52
-const DNS1035 = '^[a-z]([-a-z0-9]*[a-z0-9])?$'
-const NAME_RULE = `a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter) of at most ${MAX_NODE_NAME_LENGTH} characters`
 
 /** Ports a sidecar listener may not take: the proxy and every seid port share the pod's network namespace. */
 export const RESERVED_POD_PORTS: readonly number[] = [
@@ -58,20 +48,6 @@ function notReserved(key: 'port' | 'publicPort'): CrossFieldRule {
 
 /** Every cross-field rule, in a stable order. */
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
-  {
-    scope: 'root',
-    rule: `self.metadata.name.size() <= ${MAX_NODE_NAME_LENGTH} && self.metadata.name.matches('${DNS1035}')`,
-    message: `metadata.name must be ${NAME_RULE}`,
-    path: 'metadata.name',
-    pathMessage: `must be ${NAME_RULE}`,
-    check: (self) => {
-      const metadata = self['metadata']
-      if (typeof metadata !== 'object' || metadata === null) return true
-      const name: unknown = (metadata as Record<string, unknown>)['name']
-      if (typeof name !== 'string') return true
-      return name.length <= MAX_NODE_NAME_LENGTH && new RegExp(DNS1035).test(name)
-    },
-  },
   {
     scope: 'spec',
     rule: `[${ROLE_BLOCK_NAMES.map((b) => `has(self.${b})`).join(', ')}].exists_one(x, x)`,

@@ -12,6 +12,11 @@ import { Type } from '@sinclair/typebox'
 export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
 /** DNS-1035 label: what a Service name must be (starts with a letter). */
 export const DNS1035_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$'
+/**
+ * Longest SeiNode name: StatefulSet pods carry `controller-revision-hash=<name>-<10 chars>`, a label
+ * value capped at 63 characters, so a longer name yields a StatefulSet whose pods cannot be created.
+ */
+export const MAX_NODE_NAME_LENGTH = 52
 /** The resource.Quantity grammar, as kubebuilder emits it. */
 export const QUANTITY =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'

@@ -7,10 +7,12 @@ import { CRD, PORTS, SEINODE_API_VERSION } from '@sei-k8s/contract'
 import { type Static, Type } from '@sinclair/typebox'
 import {
   Condition,
+  DNS1035_LABEL,
   DNS1123_LABEL,
   IMAGE_REF,
   LABEL_KEY,
   LABEL_VALUE,
+  MAX_NODE_NAME_LENGTH,
   PEER_ADDRESS,
   portSchema,
   Resources,
@@ -106,7 +108,13 @@ export const SeiNodeStatusSchema = Type.Object(
 /** The object metadata fields the controller reads; others (uid, managedFields, …) pass through. */
 export const SeiNodeMetadataSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
+    // A CRD may restrict metadata.name (and only it); the Service and StatefulSet reuse the name.
+    name: Type.String({
+      minLength: 1,
+      maxLength: MAX_NODE_NAME_LENGTH,
+      pattern: DNS1035_LABEL,
+      description: `A DNS-1035 label of at most ${MAX_NODE_NAME_LENGTH} characters (StatefulSet pod labels).`,
+    }),
     namespace: Type.Optional(Type.String({ maxLength: 63, pattern: DNS1123_LABEL })),
     uid: Type.Optional(Type.String()),
     generation: Type.Optional(Type.Integer()),

@@ -7,6 +7,7 @@ import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
 import { CROSS_FIELD_RULES, type RuleScope } from './rules.js'
 import {
+  DNS1035_LABEL,
   DNS1123_LABEL,
   IMAGE_REF,
   LABEL_KEY,
@@ -28,6 +29,7 @@ export type ValidationResult<T> =
   | { readonly ok: false; readonly errors: readonly FieldError[] }
 
 const PATTERN_NAMES: Readonly<Record<string, string>> = {
+  [DNS1035_LABEL]: "a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter)",
   [DNS1123_LABEL]: "a DNS-1123 label (lowercase alphanumerics and '-', alphanumeric at both ends)",
   [IMAGE_REF]: 'an image reference without whitespace',
   [LABEL_KEY]: 'a label key ([prefix/]name)',
@@ -83,7 +85,6 @@ function describeError(error: ValueError): string {
 }
 
 const SCOPE_POINTERS: Readonly<Record<RuleScope, readonly string[]>> = {
-  root: [],
   spec: ['spec'],
   'spec.sidecar': ['spec', 'sidecar'],
 }
@@ -105,7 +106,7 @@ function crossFieldErrors(value: unknown): FieldError[] {
     const scopeKeys = SCOPE_POINTERS[rule.scope]
     const self = at(value, scopeKeys)
     if (self === undefined || rule.check(self)) continue
-    errors.push({ path: rule.path, message: rule.pathMessage ?? rule.message })
+    errors.push({ path: rule.path, message: rule.message })
   }
   return errors
 }
