@@ -58,6 +58,12 @@ export const SeiNodeSpecSchema = Type.Object(
         additionalProperties: false,
         maxProperties: 64,
         description: 'Extra pod labels. System labels (sei.io/*) always win.',
+        'x-kubernetes-validations': [
+          {
+            rule: `self.all(k, k.matches(r'${LABEL_KEY}'))`,
+            message: 'every key must be a label key ([prefix/]name)',
+          },
+        ],
       }),
     ),
     peers: Type.Optional(
@@ -71,6 +77,13 @@ export const SeiNodeSpecSchema = Type.Object(
         additionalProperties: false,
         maxProperties: 128,
         description: 'seid config overrides: TOML dotted keys (e.g. `mempool.size`) to values.',
+        // CRDs have no propertyNames: the key pattern reaches the API server as CEL.
+        'x-kubernetes-validations': [
+          {
+            rule: `self.all(k, k.matches(r'${TOML_DOTTED_KEY}'))`,
+            message: 'every key must be a TOML dotted key such as mempool.size',
+          },
+        ],
       }),
     ),
     paused: Type.Optional(Type.Boolean({ description: 'Scales the StatefulSet to 0 while true.' })),
