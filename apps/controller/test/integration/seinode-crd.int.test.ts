@@ -171,6 +171,20 @@ describe('server-side dry-run apply', () => {
     expect(applied.map((o) => o.kind)).toEqual(['ConfigMap', 'Service', 'StatefulSet'])
   })
 
+  it('applies the rendered objects for real, and a second identical apply changes nothing', async () => {
+    const ns = await plane.createNamespace()
+    const objects = buildAll(
+      inNamespace(readExample('full-node.yaml'), ns),
+      DEFAULT_PLATFORM,
+    ) as unknown as KubeObject[]
+    const first = await plane.applyManifest(objects)
+    const second = await plane.applyManifest(objects)
+    // Same resourceVersion: the output holds nothing the server rewrites, so a resync is a no-op.
+    const versions = (list: KubeObject[]) =>
+      list.map((o) => (o.metadata as { resourceVersion?: string }).resourceVersion)
+    expect(versions(second)).toEqual(versions(first))
+  })
+
   it('accepts every install manifest', async () => {
     // Namespaced objects need their namespace to exist; a dry run would not create it.
     const namespace = installObjects().find(([, o]) => (o as KubeObject).kind === 'Namespace')
