@@ -1,33 +1,16 @@
 /**
- * The SeiNode CRD, the examples and everything the controller renders or installs, against a real
- * kube-apiserver: accepted, invalid objects rejected with messages naming the field, and every object
- * passing a server-side dry-run apply.
+ * The SeiNode CRD against a real kube-apiserver: accepted, the examples stored unchanged, and a table of
+ * invalid SeiNodes rejected with causes naming the same field offline validation names.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { CONTROLLER } from '@sei-k8s/contract'
-import { connectControlPlane, type KubeObject } from '@sei-k8s/testenv'
-import type {} from '@sei-k8s/testenv/vitest-setup'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { parse } from 'yaml'
+import type { KubeObject } from '@sei-k8s/testenv'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildSeiNodeCrd } from '../../src/api/crd.js'
 import type { SeiNode } from '../../src/api/seinode.js'
 import { validateSeiNode } from '../../src/api/validate.js'
-import { buildAll } from '../../src/build/index.js'
-import { installObjects } from '../../src/manifests/index.js'
-import { DEFAULT_PLATFORM } from '../../src/platform.js'
 import { node, raw } from '../fixtures.js'
+import { connectPlane, exampleFiles, inNamespace, readExample } from './helpers.js'
 
-const plane = connectControlPlane(inject('seiTestenv'))
-const EXAMPLES = new URL('../../examples/', import.meta.url)
-const exampleFiles = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml') && f !== 'platform.yaml')
-
-function readExample(file: string): SeiNode {
-  return parse(readFileSync(new URL(file, EXAMPLES), 'utf8')) as SeiNode
-}
-
-function inNamespace(value: SeiNode, namespace: string): SeiNode {
-  return { ...value, metadata: { ...value.metadata, namespace } }
-}
+const plane = connectPlane()
 
 interface Cause {
   readonly field?: string
@@ -161,114 +144,4 @@ describe('SeiNode CRD on a real apiserver', () => {
         expect(offline.errors.some((e) => e.path === field || e.path.startsWith(`${field}[`))).toBe(true)
     },
   )
-})
-
-describe('server-side dry-run apply', () => {
-  it.each(exampleFiles)('accepts every object rendered from examples/%s', async (file) => {
-    const ns = await plane.createNamespace()
-    const objects = buildAll(inNamespace(readExample(file), ns), DEFAULT_PLATFORM)
-    const applied = await plane.applyManifest(objects as unknown as KubeObject[], { dryRun: true })
-    expect(applied.map((o) => o.kind)).toEqual(['ConfigMap', 'Service', 'StatefulSet'])
-  })
-
-  it('applies the rendered objects for real, and a second identical apply changes nothing', async () => {
-    const ns = await plane.createNamespace()
-    const objects = buildAll(
-      inNamespace(readExample('full-node.yaml'), ns),
-      DEFAULT_PLATFORM,
-    ) as unknown as KubeObject[]
-    const first = await plane.applyManifest(objects)
-    const second = await plane.applyManifest(objects)
-    // Same resourceVersion: the output holds nothing the server rewrites, so a resync is a no-op.
-    const versions = (list: KubeObject[]) =>
-      list.map((o) => (o.metadata as { resourceVersion?: string }).resourceVersion)
-    expect(versions(second)).toEqual(versions(first))
-  })
-
-  it('accepts every install manifest', async () => {
-    // Namespaced objects need their namespace to exist; a dry run would not create it.
-    const namespace = installObjects().find(([, o]) => (o as KubeObject).kind === 'Namespace')
-    if (!namespace) throw new Error('no Namespace in the install manifests')
-    await plane.applyManifest([namespace[1] as KubeObject])
-    const objects = installObjects().map(([, o]) => o as KubeObject)
-    const applied = await plane.applyManifest(objects, { dryRun: true })
-    expect(applied.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
-      objects.map((o) => `${o.kind}/${o.metadata.name}`),
-    )
-    expect(applied.find((o) => o.kind === 'Deployment')?.metadata.namespace).toBe(CONTROLLER.namespace)
-  })
-})
-
-describe('pod security', () => {
-  /** A namespace that enforces the `restricted` Pod Security Standard. */
-  async function restrictedNamespace(): Promise<string> {
-    const name = await plane.createNamespace()
-    const labels = {
-      'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'latest',
-    }
-    await plane.applyManifest([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } } as KubeObject,
-    ])
-    return name
-  }
-
-  function podFrom(
-    template: { metadata: object; spec: object },
-    name: string,
-    namespace: string,
-  ): KubeObject {
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { ...template.metadata, name, namespace },
-      spec: template.spec,
-    } as KubeObject
-  }
-
-  it('is enforced: a pod without the restricted settings is refused', async () => {
-    const ns = await restrictedNamespace()
-    const pod = podFrom({ metadata: {}, spec: { containers: [{ name: 'c', image: 'busybox' }] } }, 'lax', ns)
-    const res = await plane.kube.request('POST', `/api/v1/namespaces/${ns}/pods`, {
-      body: pod,
-      query: { dryRun: 'All' },
-    })
-    expect(res.status).toBe(403)
-    expect((res.body as { message: string }).message).toContain('violates PodSecurity "restricted:latest"')
-  })
-
-  it.each(exampleFiles)('admits the node pod of examples/%s under the restricted standard', async (file) => {
-    const ns = await restrictedNamespace()
-    const sts = buildAll(inNamespace(readExample(file), ns), DEFAULT_PLATFORM).find(
-      (o) => o.kind === 'StatefulSet',
-    )
-    if (sts?.kind !== 'StatefulSet') throw new Error('no StatefulSet rendered')
-    // PodSecurity only warns on workloads; a Pod is where it enforces, so dry-run the pod the StatefulSet makes.
-    // …with the claim volume the StatefulSet controller adds for each volumeClaimTemplate.
-    const name = `${sts.metadata.name}-0`
-    const claims = sts.spec.volumeClaimTemplates.map((t) => ({
-      name: t.metadata.name,
-      persistentVolumeClaim: { claimName: `${t.metadata.name}-${name}` },
-    }))
-    const template = {
-      ...sts.spec.template,
-      spec: { ...sts.spec.template.spec, volumes: [...sts.spec.template.spec.volumes, ...claims] },
-    }
-    const [pod] = await plane.applyManifest([podFrom(template, name, ns)], {
-      dryRun: true,
-    })
-    expect(pod?.kind).toBe('Pod')
-  })
-
-  it('admits the controller pod under the restricted standard', async () => {
-    const ns = await restrictedNamespace()
-    const deployment = installObjects().find(([, o]) => (o as KubeObject).kind === 'Deployment')?.[1] as
-      | { spec: { template: { metadata: object; spec: object } } }
-      | undefined
-    if (!deployment) throw new Error('no Deployment in the install manifests')
-    const [pod] = await plane.applyManifest([podFrom(deployment.spec.template, 'manager-0', ns)], {
-      dryRun: true,
-    })
-    expect(pod?.kind).toBe('Pod')
-  })
 })
