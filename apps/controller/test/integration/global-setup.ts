@@ -1,8 +1,8 @@
 /**
  * One control plane (etcd + kube-apiserver) for the controller's integration run. Like
- * `@sei-k8s/testenv/vitest-setup`, but it needs only those two binaries: it builds the pinned set only
- * when one of them is missing, so a failing build of a tool these tests never use (the NetworkPolicy
- * analyzer, kube-rbac-proxy) cannot fail them.
+ * `@sei-k8s/testenv/vitest-setup`, but it needs only etcd, kube-apiserver and kube-rbac-proxy: it builds the
+ * pinned set only when one of them is missing, so a failing build of a tool these tests never use (the
+ * NetworkPolicy analyzer) cannot fail them.
  */
 import { existsSync } from 'node:fs'
 import { binaryPaths, ensureBinaries, startControlPlane } from '@sei-k8s/testenv'
@@ -14,7 +14,8 @@ const log = (line: string): void => {
 
 export default async function setup(project: ProvideTarget): Promise<() => Promise<void>> {
   const paths = binaryPaths()
-  if (!existsSync(paths.etcd) || !existsSync(paths.kubeApiserver)) await ensureBinaries({ log })
+  const needed = [paths.etcd, paths.kubeApiserver, paths.kubeRbacProxy]
+  if (!needed.every((path) => existsSync(path))) await ensureBinaries({ log })
   const plane = await startControlPlane({ binaries: paths, log })
   project.provide(PROVIDE_KEY, plane.info)
   return () => plane.stop()
