@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
-import { ControllerError } from './errors.js'
+import { ControllerError, ERROR_CODES } from './errors.js'
 import { DEFAULT_MANIFEST_OPTIONS, manifestFiles } from './manifests/index.js'
 import { toJsonArray, toYamlStream } from './output.js'
 import { DEFAULT_PLATFORM, loadPlatformConfig, type PlatformConfig } from './platform.js'
@@ -64,14 +64,18 @@ async function loadPlatform(io: CliIo, path: string | undefined): Promise<Platfo
   try {
     file = parse(text)
   } catch (error) {
-    throw new ControllerError('INVALID_PLATFORM_CONFIG', `reading platform config ${path}: not valid YAML`, {
-      cause: error,
-      details: [error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)],
-    })
+    throw new ControllerError(
+      ERROR_CODES.INVALID_PLATFORM_CONFIG,
+      `reading platform config ${path}: not valid YAML`,
+      {
+        cause: error,
+        details: [error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)],
+      },
+    )
   }
   const result = loadPlatformConfig(file)
   if (result.ok) return result.value
-  throw new ControllerError('INVALID_PLATFORM_CONFIG', `platform config ${path} is invalid`, {
+  throw new ControllerError(ERROR_CODES.INVALID_PLATFORM_CONFIG, `platform config ${path} is invalid`, {
     details: result.errors.map((e) => `${e.path}: ${e.message}`),
   })
 }
@@ -81,9 +85,13 @@ async function readInput(io: CliIo, path: string): Promise<string> {
     return path === '-' ? await io.readStdin() : await io.readFile(path)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new ControllerError('INVALID_INPUT', `reading ${path === '-' ? 'stdin' : path}: ${reason}`, {
-      cause: error,
-    })
+    throw new ControllerError(
+      ERROR_CODES.INVALID_INPUT,
+      `reading ${path === '-' ? 'stdin' : path}: ${reason}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
