@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'no
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { binaryFileName, buildCommand, installedBinaryPath, mergeEnv } from './build-commands.js'
+import { binaryFileName, buildCommand, mergeEnv } from './build-commands.js'
 import { type Env, resolveCacheDir } from './env.js'
 import { TestenvError } from './errors.js'
 import { TOOL_NAMES, TOOLS, type ToolName } from './versions.js'
@@ -98,7 +98,7 @@ async function buildOne(
   rmSync(scratch, { recursive: true, force: true })
   mkdirSync(scratch, { recursive: true })
   const outFile = join(scratch, tool.binary)
-  const cmd = buildCommand(tool, { goDir: GO_DIR, outFile, scratchBinDir: scratch })
+  const cmd = buildCommand(tool, { goDir: GO_DIR, outFile })
   const started = Date.now()
   log(`testenv: building ${tool.binary} ${tool.version} (log: ${logFile})`)
   const timer = setInterval(() => {
@@ -111,9 +111,8 @@ async function buildOne(
         logFile,
       })
     }
-    const built = tool.source.kind === 'install' ? installedBinaryPath(tool, scratch) : outFile
     // rename is atomic within one filesystem: a reader sees no binary or the whole binary.
-    renameSync(built, target)
+    renameSync(outFile, target)
     log(`testenv: built ${tool.binary} ${tool.version} in ${Math.round((Date.now() - started) / 1000)}s`)
   } finally {
     clearInterval(timer)

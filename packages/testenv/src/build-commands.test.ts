@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { binaryFileName, buildCommand, installedBinaryPath, mergeEnv } from './build-commands.js'
+import { binaryFileName, buildCommand, mergeEnv } from './build-commands.js'
 import { TOOLS } from './versions.js'
 
 const options = {
   goDir: '/repo/packages/testenv/go',
   outFile: '/cache/.b/out',
-  scratchBinDir: '/cache/.b',
 }
 
 describe('buildCommand', () => {
@@ -27,15 +26,10 @@ describe('buildCommand', () => {
     expect(buildCommand(TOOLS.kubeRbacProxy, options).cwd).toBe('/repo/packages/testenv/go/kube-rbac-proxy')
   })
 
-  it('go-installs the analyzer at the pinned version into a scratch GOBIN', () => {
+  it('builds the analyzer from its own tools module', () => {
     const cmd = buildCommand(TOOLS.netpolicy, options)
-    expect(cmd.args).toEqual([
-      'install',
-      '-trimpath',
-      `github.com/np-guard/netpol-analyzer/cmd/netpolicy@${TOOLS.netpolicy.version}`,
-    ])
-    expect(cmd.env).toMatchObject({ GOBIN: '/cache/.b', CGO_ENABLED: '0' })
-    expect(installedBinaryPath(TOOLS.netpolicy, '/cache/.b')).toBe('/cache/.b/netpolicy')
+    expect(cmd.cwd).toBe('/repo/packages/testenv/go/netpol-analyzer')
+    expect(cmd.args.at(-1)).toBe('github.com/np-guard/netpol-analyzer/cmd/netpolicy')
   })
 })
 

@@ -16,42 +16,26 @@ export function binaryFileName(tool: ToolSpec): string {
 }
 
 export interface BuildCommandOptions {
-  /** `packages/testenv/go`: the root tools module. */
+  /** `packages/testenv/go`: the folder holding the tools modules. */
   readonly goDir: string
   /** Where the binary is written; the caller renames it into the cache only after success. */
   readonly outFile: string
-  /** Scratch GOBIN for `go install` (it cannot choose the output file name). */
-  readonly scratchBinDir: string
 }
 
 /**
- * buildCommand returns the `go` invocation that produces one tool: static (CGO_ENABLED=0) and
- * reproducible (-trimpath). GOWORK=off keeps a go.work file further up from changing the versions.
+ * buildCommand returns the `go build` that produces one tool inside its tools module: static
+ * (CGO_ENABLED=0) and reproducible (-trimpath). GOWORK=off keeps a go.work file further up from
+ * changing the pinned versions.
  */
 export function buildCommand(tool: ToolSpec, options: BuildCommandOptions): Command {
-  const env = { CGO_ENABLED: '0', GOWORK: 'off' }
-  if (tool.source.kind === 'module') {
-    const vars = Object.entries(tool.source.linkerVars ?? {}).sort(([a], [b]) => a.localeCompare(b))
-    const ldflags = vars.length > 0 ? [`-ldflags=${vars.map(([k, v]) => `-X ${k}=${v}`).join(' ')}`] : []
-    return {
-      command: 'go',
-      args: ['build', '-trimpath', ...ldflags, '-o', options.outFile, tool.source.pkg],
-      cwd: join(options.goDir, tool.source.moduleDir),
-      env,
-    }
-  }
+  const vars = Object.entries(tool.source.linkerVars ?? {}).sort(([a], [b]) => a.localeCompare(b))
+  const ldflags = vars.length > 0 ? [`-ldflags=${vars.map(([k, v]) => `-X ${k}=${v}`).join(' ')}`] : []
   return {
     command: 'go',
-    args: ['install', '-trimpath', `${tool.source.pkg}@${tool.version}`],
-    cwd: options.goDir,
-    env: { ...env, GOBIN: options.scratchBinDir },
+    args: ['build', '-trimpath', ...ldflags, '-o', options.outFile, tool.source.pkg],
+    cwd: join(options.goDir, tool.source.moduleDir),
+    env: { CGO_ENABLED: '0', GOWORK: 'off' },
   }
-}
-
-/** installedBinaryPath is where `go install` leaves the binary: GOBIN/<last element of the package>. */
-export function installedBinaryPath(tool: ToolSpec, scratchBinDir: string): string {
-  const last = tool.source.pkg.split('/').at(-1) ?? tool.binary
-  return join(scratchBinDir, last)
 }
 
 /** mergeEnv layers the build env over the caller's, adding HOME when a sandbox stripped it. */

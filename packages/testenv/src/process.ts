@@ -51,13 +51,21 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     })
   }
   let done = false
+  // If this Node process exits without stop() (a crashed test run, process.exit in a worker), do not
+  // leave an attached child behind. 'exit' handlers must be synchronous: SIGKILL is.
+  const killOnExit = (): void => {
+    if (!done) child.kill('SIGKILL')
+  }
+  if (!options.detached) process.once('exit', killOnExit)
   const exited = new Promise<ExitStatus>((resolve) => {
     child.on('exit', (code, signal) => {
       done = true
+      process.removeListener('exit', killOnExit)
       resolve({ code, signal })
     })
     child.on('error', () => {
       done = true
+      process.removeListener('exit', killOnExit)
       resolve({ code: null, signal: null })
     })
   })

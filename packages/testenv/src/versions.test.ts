@@ -18,7 +18,7 @@ describe('TOOLS', () => {
   })
 
   it('stamps the same version into the apiserver binary', () => {
-    const vars = TOOLS.kubeApiserver.source.linkerVars
+    const vars = TOOLS.kubeApiserver.source.linkerVars ?? {}
     const [, minor] = /^v1\.(\d+)\./.exec(TOOLS.kubeApiserver.version) ?? []
     expect(vars['k8s.io/component-base/version.gitVersion']).toBe(TOOLS.kubeApiserver.version)
     expect(vars['k8s.io/component-base/version.gitMinor']).toBe(minor)
@@ -30,6 +30,11 @@ describe('TOOLS', () => {
 
   it('pins the kube-rbac-proxy version its tools module requires', () => {
     expect(requiredVersion(proxyMod, 'github.com/brancz/kube-rbac-proxy')).toBe(TOOLS.kubeRbacProxy.version)
+  })
+
+  it('pins the analyzer version its tools module requires', () => {
+    const mod = readFileSync(join(GO_DIR, 'netpol-analyzer', 'go.mod'), 'utf8')
+    expect(requiredVersion(mod, 'github.com/np-guard/netpol-analyzer')).toBe(TOOLS.netpolicy.version)
   })
 
   it('replaces every k8s.io staging module with the matching v0 tag', () => {

@@ -1,17 +1,15 @@
 /**
- * How a pinned binary is obtained. `module`: `go build` of a package required by one of the tools
- * modules under `packages/testenv/go/` (versions pinned by the committed go.mod + go.sum).
- * `install`: `go install pkg@version` (its own go.mod decides its dependencies).
+ * How a pinned binary is obtained: `go build` of a package required by one of the tools modules
+ * under `packages/testenv/go/` (versions pinned by the committed go.mod + go.sum). `go install
+ * pkg@version` is not used: this module proxy refuses the version lists it asks for, and it refuses
+ * modules whose go.mod has replace directives (kube-rbac-proxy).
  */
-export type ToolSource =
-  | {
-      readonly kind: 'module'
-      readonly moduleDir: string
-      readonly pkg: string
-      /** `-X` linker variables: what `make` would stamp into the binary (e.g. the /version answer). */
-      readonly linkerVars?: Readonly<Record<string, string>>
-    }
-  | { readonly kind: 'install'; readonly pkg: string }
+export interface ToolSource {
+  readonly moduleDir: string
+  readonly pkg: string
+  /** `-X` linker variables: what upstream's Makefile stamps into the binary (e.g. the /version answer). */
+  readonly linkerVars?: Readonly<Record<string, string>>
+}
 
 export interface ToolSpec {
   readonly binary: string
@@ -28,7 +26,6 @@ export const TOOLS = {
     binary: 'kube-apiserver',
     version: 'v1.37.2',
     source: {
-      kind: 'module',
       moduleDir: '.',
       pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
       // Without these the apiserver reports v0.0.0-master at /version (Kubernetes stamps them in its Makefile).
@@ -47,13 +44,12 @@ export const TOOLS = {
   etcd: {
     binary: 'etcd',
     version: 'v3.7.0',
-    source: { kind: 'module', moduleDir: '.', pkg: 'go.etcd.io/etcd/server/v3' },
+    source: { moduleDir: '.', pkg: 'go.etcd.io/etcd/server/v3' },
   },
   kubeRbacProxy: {
     binary: 'kube-rbac-proxy',
     version: 'v0.19.1',
     source: {
-      kind: 'module',
       moduleDir: 'kube-rbac-proxy',
       pkg: 'github.com/brancz/kube-rbac-proxy/cmd/kube-rbac-proxy',
     },
@@ -61,7 +57,7 @@ export const TOOLS = {
   netpolicy: {
     binary: 'netpolicy',
     version: 'v1.2.1',
-    source: { kind: 'install', pkg: 'github.com/np-guard/netpol-analyzer/cmd/netpolicy' },
+    source: { moduleDir: 'netpol-analyzer', pkg: 'github.com/np-guard/netpol-analyzer/cmd/netpolicy' },
   },
 } as const satisfies Record<string, ToolSpec>
 

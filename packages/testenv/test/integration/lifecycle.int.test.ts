@@ -25,6 +25,22 @@ function pidsMentioning(text: string): number[] {
 }
 
 describe('lifecycle', () => {
+  it('a Node process that exits without stop() takes its attached children with it', async () => {
+    const processJs = join(dirname(CLI), 'process.js')
+    const logFile = join(mkdtempSync(join(tmpdir(), 'sei-testenv-orphan-')), 'sleep.log')
+    const script = `
+      const { startProcess } = await import(${JSON.stringify(processJs)})
+      const p = startProcess({ name: 's', command: 'sleep', args: ['30'], logFile: ${JSON.stringify(logFile)} })
+      console.log(p.pid)
+      process.exit(0)
+    `
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script])
+    const pid = Number(stdout.trim())
+    expect(pid).toBeGreaterThan(0)
+    await expect.poll(() => isPidAlive(pid), { timeout: 2_000 }).toBe(false)
+    rmSync(dirname(logFile), { recursive: true, force: true })
+  })
+
   it('starts a plane of its own and leaves no process alive after dispose', async () => {
     let pids: number[] = []
     let dir = ''
