@@ -20,3 +20,7 @@ it('prints every listener, env name and public path in the contract table', () =
     expect(table).toContain(text)
   }
 })
+
+it('runs the test processes on Node 24 or newer (the bootstrapped toolchain)', () => {
+  expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(24)
+})
