@@ -27,6 +27,7 @@ export function buildPodSpec(view: NodeView): PodSpec {
     enableServiceLinks: false,
     securityContext: {
       fsGroup: NON_ROOT_ID,
+      // Archive volumes hold tens of TiB: a recursive chown on every start would delay it by hours.
       fsGroupChangePolicy: 'OnRootMismatch',
       runAsGroup: NON_ROOT_ID,
       runAsNonRoot: true,

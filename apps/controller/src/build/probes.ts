@@ -13,7 +13,7 @@ import type { NodeView } from './node-view.js'
  */
 export const SEID_STARTUP_FAILURE_THRESHOLD = 8640
 
-function httpGet(path: string, port: number): Probe['httpGet'] & object {
+function httpGet(path: string, port: number): { path: string; port: number; scheme: 'HTTP' } {
   return { path, port, scheme: 'HTTP' }
 }
 
