@@ -1,1 +1,12 @@
-export {}
+export * from './api/crd.js'
+export * from './api/rules.js'
+export * from './api/seinode.js'
+export * from './api/validate.js'
+export * from './build/index.js'
+export * from './cli.js'
+export * from './errors.js'
+export * from './manifests/index.js'
+export * from './output.js'
+export * from './platform.js'
+export * from './render.js'
+export * from './version.js'

@@ -1,0 +1,104 @@
+/**
+ * RBAC of the install: the controller's own ClusterRole and leader-election Role; `sei-k8s-rbac-proxy`
+ * (TokenReview + SubjectAccessReview) for the node pods' ServiceAccount, which kube-rbac-proxy runs as;
+ * and the task-submitter ClusterRole (`seinodetasks` create/get/delete, the verbs kube-rbac-proxy's
+ * SAR checks for POST/GET/DELETE) bound to the controller's ServiceAccount.
+ */
+import { CONTROLLER, CONTROLLER_RBAC, CRD, NODE_SERVICE_ACCOUNT, TASK_RESOURCE } from '@sei-k8s/contract'
+import type { ManifestOptions } from './manager.js'
+
+const RBAC_API = 'rbac.authorization.k8s.io/v1'
+const LABELS = { 'app.kubernetes.io/part-of': 'sei-k8s' }
+const ALL_WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']
+
+interface Rule {
+  apiGroups: string[]
+  resources: string[]
+  verbs: string[]
+}
+
+function clusterRole(name: string, rules: Rule[]): object {
+  return { apiVersion: RBAC_API, kind: 'ClusterRole', metadata: { name, labels: LABELS }, rules }
+}
+
+function controllerSubject(): object {
+  return { kind: 'ServiceAccount', name: CONTROLLER.serviceAccount, namespace: CONTROLLER.namespace }
+}
+
+function clusterRoleBinding(name: string, subjects: object[]): object {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels: LABELS },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects,
+  }
+}
+
+/** What the reconciler reads and writes: SeiNodes and their status, the owned objects, pods, events. */
+export function buildManagerRole(): object {
+  return clusterRole(CONTROLLER_RBAC.managerRole, [
+    { apiGroups: [CRD.group], resources: [CRD.plural], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+    { apiGroups: [CRD.group], resources: [`${CRD.plural}/status`], verbs: ['get', 'update', 'patch'] },
+    { apiGroups: [CRD.group], resources: [`${CRD.plural}/finalizers`], verbs: ['update'] },
+    { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL_WRITE },
+    { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ALL_WRITE },
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  ])
+}
+
+export function buildManagerRoleBinding(): object {
+  return clusterRoleBinding(CONTROLLER_RBAC.managerRole, [controllerSubject()])
+}
+
+/** Leases for leader election, only in the controller's namespace. */
+export function buildLeaderElectionRole(): object {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'Role',
+    metadata: { name: CONTROLLER_RBAC.leaderElectionRole, namespace: CONTROLLER.namespace, labels: LABELS },
+    rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ALL_WRITE }],
+  }
+}
+
+export function buildLeaderElectionRoleBinding(): object {
+  return {
+    apiVersion: RBAC_API,
+    kind: 'RoleBinding',
+    metadata: { name: CONTROLLER_RBAC.leaderElectionRole, namespace: CONTROLLER.namespace, labels: LABELS },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: CONTROLLER_RBAC.leaderElectionRole,
+    },
+    subjects: [controllerSubject()],
+  }
+}
+
+/** What kube-rbac-proxy needs to authenticate (TokenReview) and authorise (SAR) each request. */
+export function buildRbacProxyRole(): object {
+  return clusterRole(CONTROLLER_RBAC.rbacProxyRole, [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  ])
+}
+
+export function buildRbacProxyRoleBinding(options: ManifestOptions): object {
+  const namespaces = [...new Set(options.nodeNamespaces)].sort()
+  return clusterRoleBinding(
+    CONTROLLER_RBAC.rbacProxyRole,
+    namespaces.map((namespace) => ({ kind: 'ServiceAccount', name: NODE_SERVICE_ACCOUNT, namespace })),
+  )
+}
+
+/** The task API, as kube-rbac-proxy's SAR sees it: POST→create, GET→get, DELETE→delete on seinodetasks. */
+export function buildTaskSubmitterRole(): object {
+  return clusterRole(CONTROLLER_RBAC.taskSubmitterRole, [
+    { apiGroups: [CRD.group], resources: [TASK_RESOURCE], verbs: ['create', 'get', 'delete'] },
+  ])
+}
+
+export function buildTaskSubmitterRoleBinding(): object {
+  return clusterRoleBinding(CONTROLLER_RBAC.taskSubmitterRole, [controllerSubject()])
+}
