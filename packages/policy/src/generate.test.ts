@@ -10,6 +10,7 @@ const CASES = {
   'vanilla-default': { namespaces: ['sei'] },
   'vanilla-configured': {
     namespaces: ['sei-testnet', 'sei-mainnet'],
+    publicPorts: [9100, 19100],
     nodeCidrs: ['10.0.0.0/16', 'fd00:10::/64'],
     rpcFrom: ['ingress-nginx', '203.0.113.0/24'],
     p2pFrom: ['sentries', '198.51.100.0/24'],

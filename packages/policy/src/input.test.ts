@@ -1,4 +1,4 @@
-import { CONTROLLER, MONITORING } from '@sei-k8s/contract'
+import { CONTROLLER, MONITORING, PORTS } from '@sei-k8s/contract'
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
 import { formatIssue, type OptionIssue, PolicyInputSchema, parsePolicyOptions } from './input.js'
@@ -21,6 +21,7 @@ describe('parsePolicyOptions', () => {
         controllerServiceAccount: CONTROLLER.serviceAccount,
         monitoringNamespace: MONITORING.namespace,
         prometheusPodLabels: {},
+        publicPorts: [PORTS.public],
         nodeCidrs: [],
         rpcFrom: [],
         p2pFrom: [],
@@ -111,5 +112,22 @@ describe('parsePolicyOptions', () => {
     }
     expect(Value.Check(PolicyInputSchema, example)).toBe(true)
     expect(PolicyInputSchema.additionalProperties).toBe(false)
+  })
+
+  it('refuses public ports that are the tasks, proxy or a seid port, or out of range', () => {
+    expect(issuesOf({ namespaces: ['sei'], publicPorts: [7777, 8443, 26657] }).map(formatIssue)).toEqual([
+      'publicPorts[0] = 7777: is the loopback tasks port, which is never allowed',
+      'publicPorts[1] = 8443: is the kube-rbac-proxy port',
+      "publicPorts[2] = 26657: is seid's rpc port",
+    ])
+    expect(issuesOf({ namespaces: ['sei'], publicPorts: [0, 70000, 1.5] }).map((i) => i.at)).toEqual([
+      0, 1, 2,
+    ])
+  })
+
+  it('sorts and de-duplicates public ports', () => {
+    expect(parsePolicyOptions({ namespaces: ['sei'], publicPorts: [19100, 9100, 19100] })).toMatchObject({
+      options: { publicPorts: [9100, 19100] },
+    })
   })
 })

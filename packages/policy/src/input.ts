@@ -3,7 +3,7 @@
  * semantic checks (names, label syntax, CIDRs) follow. Pure: every problem is gathered, each naming the
  * option, and the value that broke it, before anything is generated.
  */
-import { CONTROLLER, MONITORING } from '@sei-k8s/contract'
+import { CONTROLLER, MONITORING, PORT_RANGE, PORTS, SEID_PORTS } from '@sei-k8s/contract'
 import { type Static, Type } from '@sinclair/typebox'
 import { Value, type ValueError, ValueErrorType } from '@sinclair/typebox/value'
 import { parseCidr } from './cidr.js'
@@ -32,6 +32,11 @@ export const PolicyInputSchema = Type.Object(
     controllerServiceAccount: Type.Optional(Type.String({ default: CONTROLLER.serviceAccount })),
     monitoringNamespace: Type.Optional(Type.String({ default: MONITORING.namespace })),
     prometheusPodLabels: Type.Optional(Labels),
+    publicPorts: Type.Optional(
+      Type.Array(Type.Integer({ minimum: PORT_RANGE.min, maximum: PORT_RANGE.max }), {
+        description: 'sidecar public ports in use (spec.sidecar.publicPort); default the contract port',
+      }),
+    ),
     nodeCidrs: Type.Optional(Type.Array(Type.String(), { description: 'node CIDRs for kubelet probes' })),
     rpcFrom: Type.Optional(Sources),
     p2pFrom: Type.Optional(Sources),
@@ -52,6 +57,8 @@ export interface PolicyOptions {
   readonly monitoringNamespace: string
   /** Empty: any pod of the monitoring namespace. */
   readonly prometheusPodLabels: Readonly<Record<string, string>>
+  /** Sidecar public listener ports of the nodes; never the tasks, proxy or a seid port. */
+  readonly publicPorts: readonly number[]
   readonly nodeCidrs: readonly string[]
   /** Extra sources of the RPC/REST/gRPC/EVM ports; the node's own namespace is always allowed. */
   readonly rpcFrom: readonly string[]
@@ -107,6 +114,7 @@ export function parsePolicyOptions(input: unknown): ParseResult {
     controllerServiceAccount: raw.controllerServiceAccount ?? CONTROLLER.serviceAccount,
     monitoringNamespace: raw.monitoringNamespace ?? MONITORING.namespace,
     prometheusPodLabels: sortedLabels(raw.prometheusPodLabels ?? {}),
+    publicPorts: Object.freeze([...new Set(raw.publicPorts ?? [PORTS.public])].sort((a, b) => a - b)),
     nodeCidrs: sortedUnique(raw.nodeCidrs ?? []),
     rpcFrom: sortedUnique(raw.rpcFrom ?? []),
     p2pFrom: sortedUnique(raw.p2pFrom ?? []),
@@ -183,6 +191,12 @@ function semanticIssues(raw: PolicyInput, broken: ReadonlySet<string>): OptionIs
       message: 'must not be empty: it would admit every pod of the controller namespace to the proxy port',
     })
   }
+  if (!broken.has('publicPorts')) {
+    for (const [i, port] of (raw.publicPorts ?? []).entries()) {
+      const taken = RESERVED_PORTS.get(port)
+      if (taken !== undefined) issues.push({ option: 'publicPorts', at: i, value: port, message: taken })
+    }
+  }
   each('nodeCidrs', cidrProblem)
   each('rpcFrom', sourceProblem)
   each('p2pFrom', sourceProblem)
@@ -196,6 +210,13 @@ function semanticIssues(raw: PolicyInput, broken: ReadonlySet<string>): OptionIs
   }
   return issues
 }
+
+/** Ports a public listener must not use, and why: opening them as "public" would expose them. */
+const RESERVED_PORTS = new Map<number, string>([
+  [PORTS.tasks, 'is the loopback tasks port, which is never allowed'],
+  [PORTS.proxy, 'is the kube-rbac-proxy port'],
+  ...Object.values(SEID_PORTS).map((p): [number, string] => [p.port, `is seid's ${p.name} port`]),
+])
 
 function cidrProblem(text: string): string | undefined {
   const result = parseCidr(text)

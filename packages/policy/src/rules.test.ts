@@ -38,7 +38,7 @@ describe('planNodePolicies', () => {
     expect(publicPlan?.rules[0]?.ports).toEqual([{ name: PORT_NAMES.public, port: PORTS.public }])
   })
 
-  it('admits only the controller to the proxy port', () => {
+  it('admits only the controller to the proxy port, plus node traffic for the tcpSocket liveness probe', () => {
     const proxy = planNodePolicies(options(), 'sei').find((plan) => plan.name === 'sei-node-proxy')
     expect(proxy?.rules).toEqual([
       {
@@ -55,6 +55,7 @@ describe('planNodePolicies', () => {
           },
         ],
       },
+      { ports: [{ name: 'api', port: 8443 }], sources: [{ kind: 'nodes', cidrs: [] }] },
     ])
   })
 
@@ -81,11 +82,22 @@ describe('planNodePolicies', () => {
     ])
   })
 
-  it('gives node traffic the kubelet probe targets: public port and seid rpc readiness', () => {
+  it('gives node traffic the kubelet probe targets: proxy liveness, public port and seid rpc readiness', () => {
     const plans = planNodePolicies(options({ nodeCidrs: ['10.2.0.0/16'] }), 'sei')
     const probePorts = plans.flatMap((plan) =>
       plan.rules.filter((rule) => rule.sources.some((s) => s.kind === 'nodes')).flatMap((rule) => rule.ports),
     )
-    expect(probePorts.map((ref) => ref.port)).toEqual([PORTS.public, SEID_PORTS.rpc.port])
+    expect(probePorts.map((ref) => ref.port)).toEqual([PORTS.proxy, PORTS.public, SEID_PORTS.rpc.port])
+  })
+
+  it('opens every configured public port under the contract port name (custom spec.sidecar.publicPort)', () => {
+    const publicPlan = planNodePolicies(options({ publicPorts: [19100, 9100] }), 'sei').find(
+      (plan) => plan.name === 'sei-node-public',
+    )
+    expect(publicPlan?.rules[0]?.ports).toEqual([
+      { name: PORT_NAMES.public, port: 9100 },
+      { name: PORT_NAMES.public, port: 19100 },
+    ])
+    expect(publicPlan?.description).toContain(':9100,:19100')
   })
 })

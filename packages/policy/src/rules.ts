@@ -50,7 +50,6 @@ export interface PolicyPlan {
 }
 
 export const PROXY_PORT: PortRef = { name: PORT_NAMES.proxy, port: PORTS.proxy }
-export const PUBLIC_PORT: PortRef = { name: PORT_NAMES.public, port: PORTS.public }
 const { evmRpc, evmWs, grpc, rest, p2p, rpc, metrics } = SEID_PORTS
 /** Ports of clients of the chain: RPC, REST, gRPC and EVM. */
 export const CLIENT_PORTS: readonly PortRef[] = [evmRpc, evmWs, grpc, rest, rpc].sort(
@@ -61,11 +60,15 @@ export const CLIENT_PORTS: readonly PortRef[] = [evmRpc, evmWs, grpc, rest, rpc]
 export const POLICY_NAME_PREFIX = 'sei-node'
 
 /**
- * The policies for one namespace. Kubelet probe targets get the `nodes` source: the sidecar and seid
- * startup probes (public port), seid readiness (`/lag_status` on rpc; TCP p2p for seeds).
+ * The policies for one namespace. Kubelet probe targets get the `nodes` source: the sidecar probes
+ * and seid's startup probe (public port), kube-rbac-proxy's tcpSocket liveness (proxy port; every
+ * request there still needs TokenReview + SAR), seid readiness (`/lag_status` on rpc; TCP p2p for
+ * seeds).
  */
 export function planNodePolicies(options: PolicyOptions, namespace: string): readonly PolicyPlan[] {
   const nodes: Source = { kind: 'nodes', cidrs: options.nodeCidrs }
+  // A SeiNode may move its public listener (spec.sidecar.publicPort): every configured port is opened.
+  const publicPorts = options.publicPorts.map((port): PortRef => ({ name: PORT_NAMES.public, port }))
   const monitoring: Source = {
     kind: 'namespace',
     namespace: options.monitoringNamespace,
@@ -83,13 +86,16 @@ export function planNodePolicies(options: PolicyOptions, namespace: string): rea
   const plans: PolicyPlan[] = [
     {
       name: `${POLICY_NAME_PREFIX}-proxy`,
-      description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller`,
-      rules: [{ ports: [PROXY_PORT], sources: [controller] }],
+      description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller (and kubelet liveness)`,
+      rules: [
+        { ports: [PROXY_PORT], sources: [controller] },
+        { ports: [PROXY_PORT], sources: [nodes] },
+      ],
     },
     {
       name: `${POLICY_NAME_PREFIX}-public`,
-      description: `sidecar health and metrics :${PORTS.public} (no auth) from monitoring and kubelet probes`,
-      rules: [{ ports: [PUBLIC_PORT], sources: [monitoring, nodes] }],
+      description: `sidecar health and metrics :${options.publicPorts.join(',:')} (no auth) from monitoring and kubelet probes`,
+      rules: [{ ports: publicPorts, sources: [monitoring, nodes] }],
     },
     {
       name: `${POLICY_NAME_PREFIX}-p2p`,

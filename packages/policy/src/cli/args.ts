@@ -27,6 +27,7 @@ export const OPTION_FLAGS: Readonly<Record<OptionName, string>> = {
   controllerServiceAccount: '--controller-service-account',
   monitoringNamespace: '--monitoring-namespace',
   prometheusPodLabels: '--prometheus-label',
+  publicPorts: '--public-port',
   nodeCidrs: '--node-cidr',
   rpcFrom: '--rpc-from',
   p2pFrom: '--p2p-from',
@@ -40,6 +41,7 @@ const FLAGS = {
   'controller-service-account': { type: 'string' },
   'monitoring-namespace': { type: 'string' },
   'prometheus-label': { type: 'string', multiple: true },
+  'public-port': { type: 'string', multiple: true },
   'node-cidr': { type: 'string', multiple: true },
   'rpc-from': { type: 'string', multiple: true },
   'p2p-from': { type: 'string', multiple: true },
@@ -83,6 +85,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     controllerServiceAccount: values['controller-service-account'],
     monitoringNamespace: values['monitoring-namespace'],
     prometheusPodLabels,
+    publicPorts: values['public-port']?.map(portOf),
     nodeCidrs: values['node-cidr'],
     rpcFrom: values['rpc-from'],
     p2pFrom: values['p2p-from'],
@@ -96,6 +99,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     output,
     ...(values['out-dir'] === undefined ? {} : { outDir: values['out-dir'] }),
   }
+}
+
+/** A decimal port number, or the text itself so validation reports it as given. */
+function portOf(text: string): number | string {
+  return /^[0-9]{1,5}$/.test(text) ? Number(text) : text
 }
 
 function isOutputFormat(value: string): value is OutputFormat {

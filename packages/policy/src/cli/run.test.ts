@@ -58,6 +58,8 @@ describe('sei-policy generate', () => {
     [['-n', 'Team_A'], '--namespace "Team_A": must be a DNS-1123 label'],
     [['--rpc-from', '10.0.0.0/33'], '--rpc-from "10.0.0.0/33": has an invalid prefix length "33" (0-32)'],
     [['--prometheus-label', 'app=not ok'], '--prometheus-label "app=not ok": label value must be'],
+    [['--public-port', 'x9100'], '--public-port "x9100": expected integer'],
+    [['--public-port', '7777'], '--public-port 7777: is the loopback tasks port, which is never allowed'],
   ])('exits 2 naming the flag and value for %j', async (flags, message) => {
     const { code, stdout, stderr } = await run(['generate', '-n', 'sei', ...flags])
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' })

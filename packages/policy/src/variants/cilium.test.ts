@@ -27,6 +27,8 @@ describe('renderCilium', () => {
         ],
         toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }],
       },
+      // kube-rbac-proxy's tcpSocket liveness probe comes from the node
+      { fromEntities: ['host', 'remote-node'], toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }] },
     ])
   })
 
