@@ -11,6 +11,7 @@ const CASES = {
   defaults: { namespaces: ['policy-defaults'] },
   configured: {
     namespaces: ['policy-configured-a', 'policy-configured-b'],
+    publicPorts: [9100, 19100],
     nodeCidrs: ['10.0.0.0/16', 'fd00:10::/64'],
     rpcFrom: ['ingress-nginx', '203.0.113.0/24'],
     p2pFrom: ['sentries', '198.51.100.0/24'],
