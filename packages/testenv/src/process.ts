@@ -107,7 +107,9 @@ export function delay(ms: number): Promise<void> {
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
+    // A killed child whose parent already exited is re-parented to init or a subreaper (turbo is
+    // one) and may stay a zombie until reaped: it answers signal 0 but runs nothing.
+    return !isZombie(pid)
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM'
@@ -180,5 +182,16 @@ function readTail(file: string): string {
     return readFileSync(file, 'utf8').slice(-8_192)
   } catch {
     return ''
+  }
+}
+
+/** True when /proc says the PID is a zombie (state Z); false when /proc cannot tell. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The state follows the parenthesised command name, which may itself contain ") ".
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z'
+  } catch {
+    return false
   }
 }
