@@ -48,7 +48,7 @@ export function helpText(tasks: readonly TaskDefinition[]): string {
     'Environment (default):',
     ...env.map(([name, def, what]) => `  ${name.padEnd(width)}  ${def.padEnd(defWidth)}  ${what}`),
     '',
-    'Task types (POST /v0/tasks {"type", "id"?, "params"?}):',
+    `Task types (POST ${TASK_API_PATHS.tasks} {"type", "id"?, "params"?}):`,
     ...tasks.map((t) => `  ${t.type.padEnd(typeWidth)}  ${t.summary}`),
     '',
     'Signals: SIGTERM/SIGINT drain (healthz 503), leave running tasks for the next start, exit 0.',

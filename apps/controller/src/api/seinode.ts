@@ -3,7 +3,7 @@
  * validation (validate.ts) and the CRD's structural OpenAPI schema (crd.ts). Cross-field rules that a
  * JSON schema cannot express live in rules.ts, as CEL for the API server and as TypeScript for render.
  */
-import { CRD, PORTS, SEINODE_API_VERSION } from '@sei-k8s/contract'
+import { CRD, LABELS, PORTS, ROLE_BLOCKS, SEINODE_API_VERSION } from '@sei-k8s/contract'
 import { type Static, Type } from '@sinclair/typebox'
 import {
   Condition,
@@ -44,14 +44,18 @@ export const SeiNodeSpecSchema = Type.Object(
       minLength: 1,
       maxLength: 63,
       pattern: DNS1123_LABEL,
-      description: 'Chain the node joins (a DNS-1123 label, e.g. pacific-1). Becomes the sei.io/chain label.',
+      description: `Chain the node joins (a DNS-1123 label, e.g. pacific-1). Becomes the ${LABELS.chain} label.`,
     }),
     image: Type.String({ minLength: 1, pattern: IMAGE_REF, description: 'The seid image.' }),
-    fullNode: Type.Optional(roleBlock('An RPC full node (sei.io/role=node).')),
-    validator: Type.Optional(roleBlock('A validator (sei.io/role=validator).')),
-    archive: Type.Optional(roleBlock('An archive node keeping all history (sei.io/role=archive).')),
-    seed: Type.Optional(roleBlock('A seed node serving peer addresses (sei.io/role=seed).')),
-    replayer: Type.Optional(roleBlock('A node replaying blocks (sei.io/role=replayer).')),
+    fullNode: Type.Optional(roleBlock(`An RPC full node (${LABELS.role}=${ROLE_BLOCKS.fullNode}).`)),
+    validator: Type.Optional(roleBlock(`A validator (${LABELS.role}=${ROLE_BLOCKS.validator}).`)),
+    archive: Type.Optional(
+      roleBlock(`An archive node keeping all history (${LABELS.role}=${ROLE_BLOCKS.archive}).`),
+    ),
+    seed: Type.Optional(
+      roleBlock(`A seed node serving peer addresses (${LABELS.role}=${ROLE_BLOCKS.seed}).`),
+    ),
+    replayer: Type.Optional(roleBlock(`A node replaying blocks (${LABELS.role}=${ROLE_BLOCKS.replayer}).`)),
     sidecar: Type.Optional(SidecarSpecSchema),
     podLabels: Type.Optional(
       Type.Record(Type.String({ pattern: LABEL_KEY }), Type.String({ maxLength: 63, pattern: LABEL_VALUE }), {
@@ -99,7 +103,7 @@ export const SeiNodeStatusSchema = Type.Object(
   {
     phase: Type.Optional(Type.Union(PHASES.map((p) => Type.Literal(p)))),
     role: Type.Optional(
-      Type.String({ description: 'The sei.io/role value of the role block (printer column).' }),
+      Type.String({ description: `The ${LABELS.role} value of the role block (printer column).` }),
     ),
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0, crdFormat: 'int64' })),
     conditions: Type.Optional(

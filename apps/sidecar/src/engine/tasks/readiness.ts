@@ -1,4 +1,5 @@
 /** `mark-ready` / `mark-not-ready`: flip the in-memory readiness flag behind `/v0/healthz`. */
+import { PUBLIC_PATHS } from '@sei-k8s/contract'
 import { Type } from '@sinclair/typebox'
 import { defineTask } from '../registry.js'
 
@@ -6,7 +7,7 @@ const NoParams = Type.Object({}, { additionalProperties: false })
 
 export const markReady = defineTask({
   type: 'mark-ready',
-  summary: 'make /v0/healthz answer 200 (seid may start); in memory, false again after a restart',
+  summary: `make ${PUBLIC_PATHS.healthz} answer 200 (seid may start); in memory, false again after a restart`,
   paramsSchema: NoParams,
   run: async (_params, ctx) => {
     ctx.readiness.set(true)
@@ -16,7 +17,7 @@ export const markReady = defineTask({
 
 export const markNotReady = defineTask({
   type: 'mark-not-ready',
-  summary: 'make /v0/healthz answer 503',
+  summary: `make ${PUBLIC_PATHS.healthz} answer 503`,
   paramsSchema: NoParams,
   run: async (_params, ctx) => {
     ctx.readiness.set(false)
