@@ -70,6 +70,15 @@ export function connectControlPlane(info: ControlPlaneInfo): ControlPlaneClient 
     token: info.adminToken,
   })
   const kubeConfig = JSON.parse(readFileSync(info.kubeconfigPath, 'utf8')) as KubeconfigDocument
+  return clientFor(info, kube, kubeConfig)
+}
+
+/** The client surface shared by a started plane and one connected to from its info. */
+function clientFor(
+  info: ControlPlaneInfo,
+  kube: KubeHttp,
+  kubeConfig: KubeconfigDocument,
+): ControlPlaneClient {
   return {
     ...createKubeHelpers(kube),
     info,
@@ -141,18 +150,7 @@ function planeHandle(
     stopping ??= stopAll(kube, started.apiserver, started.etcd, keepDir ? undefined : files.dir)
     return stopping
   }
-  return {
-    ...createKubeHelpers(kube),
-    info,
-    apiUrl: info.apiUrl,
-    caFile: info.caFile,
-    adminToken: info.adminToken,
-    kubeconfigPath: info.kubeconfigPath,
-    kubeConfig,
-    kube,
-    stop,
-    [Symbol.asyncDispose]: stop,
-  }
+  return { ...clientFor(info, kube, kubeConfig), stop, [Symbol.asyncDispose]: stop }
 }
 
 async function startWithPortRetry(
