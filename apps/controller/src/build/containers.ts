@@ -39,7 +39,7 @@ export function restrictedContext(isReadOnlyRoot: boolean): SecurityContext {
 
 /**
  * kube-rbac-proxy's arguments, exactly. NO `--ignore-paths` / `--allow-paths`: every request through
- * :8443 must pass TokenReview + SubjectAccessReview (on ignored paths the proxy forwards client-supplied
+ * PORTS.proxy must pass TokenReview + SubjectAccessReview (on ignored paths the proxy forwards client-supplied
  * identity headers untouched).
  */
 export function rbacProxyArgs(view: NodeView): string[] {

@@ -10,7 +10,7 @@ export function nodeLabels(view: NodeView): Record<string, string> {
   return resourceLabels(view.node)
 }
 
-/** `{sei.io/node: <name>}` only: the immutable StatefulSet and Service selectors. */
+/** `{[LABELS.node]: <name>}` only: the immutable StatefulSet and Service selectors. */
 export function nodeSelector(view: NodeView): Record<string, string> {
   return selectorLabels(view.name)
 }

@@ -1,6 +1,6 @@
 /**
  * Kubelet probes of a node pod. Every HTTP probe of the sidecar and seid's startup probe target the
- * sidecar's PUBLIC port directly: probing through kube-rbac-proxy (:8443) would need `--ignore-paths`,
+ * sidecar's PUBLIC port directly: probing through kube-rbac-proxy (PORTS.proxy) would need `--ignore-paths`,
  * which lets unauthenticated requests (with forged identity headers) through the proxy.
  */
 import { PORTS, PUBLIC_PATHS, SEID_PATHS, SEID_PORTS } from '@sei-k8s/contract'

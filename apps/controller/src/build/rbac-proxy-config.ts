@@ -1,7 +1,7 @@
 /**
  * The ConfigMap `<node>-rbac-proxy-config` holding kube-rbac-proxy's config: the SubjectAccessReview
  * attributes (`apiGroup: sei.io`, `resource: seinodetasks`, the node's namespace and name) checked on
- * EVERY request through :8443.
+ * EVERY request through PORTS.proxy.
  */
 import { RBAC_PROXY, rbacProxyConfig, rbacProxyConfigMapName } from '@sei-k8s/contract'
 import { stringify } from 'yaml'

@@ -29,7 +29,7 @@ export function seidInitScript(view: NodeView): string {
 }
 
 /**
- * seid: waits until the sidecar's /v0/healthz answers 200 (the sidecar marks the node ready once its
+ * seid: waits until the sidecar's PUBLIC_PATHS.healthz answers 200 (the sidecar marks the node ready once its
  * configuration tasks are done), then replaces the shell with `seid start`, so signals reach seid.
  */
 export function seidStartScript(view: NodeView): string {

@@ -1,6 +1,6 @@
 /**
  * The headless Service `<node>`: stable DNS for the pod (`<node>-0.<node>.<ns>.svc`), the seid ports,
- * `api` (kube-rbac-proxy, :8443) and the sidecar's public port. Never the loopback tasks port.
+ * `api` (kube-rbac-proxy, PORTS.proxy) and the sidecar's public port. Never the loopback tasks port.
  */
 import { PORT_NAMES, PORTS, SEID_PORTS } from '@sei-k8s/contract'
 import type { Service, ServicePort } from './k8s-types.js'

@@ -1,7 +1,7 @@
 /**
  * The controller's own workload: Namespace, ServiceAccount, Deployment and metrics Service. The pod
  * labels and namespace come from the contract's CONTROLLER: the node pods' NetworkPolicy admits exactly
- * those pods to :8443, so a drift here would cut the controller off from every sidecar.
+ * those pods to PORTS.proxy, so a drift here would cut the controller off from every sidecar.
  */
 import {
   CONTROLLER,

@@ -20,7 +20,7 @@ import {
 } from './state.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** `GET /v0/tasks` returns at most this many, newest first (as the Go sidecar). */
+/** `GET TASK_API_PATHS.tasks` returns at most this many, newest first (as the Go sidecar). */
 export const LIST_LIMIT = 100
 
 export interface TaskMetricsSink {

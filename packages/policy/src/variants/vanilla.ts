@@ -14,7 +14,7 @@ import type {
 } from '../objects.js'
 import type { IngressRule, Labels, PolicyPlan, Source } from '../rules.js'
 
-/** Node pods: every pod the controller labels with `sei.io/node`, whatever the node's name. */
+/** Node pods: every pod the controller labels with `LABELS.node`, whatever the node's name. */
 export const NODE_POD_SELECTOR: LabelSelector = {
   matchExpressions: [{ key: LABELS.node, operator: 'Exists' }],
 }

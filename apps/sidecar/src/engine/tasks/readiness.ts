@@ -1,4 +1,4 @@
-/** `mark-ready` / `mark-not-ready`: flip the in-memory readiness flag behind `/v0/healthz`. */
+/** `mark-ready` / `mark-not-ready`: flip the in-memory readiness flag behind `PUBLIC_PATHS.healthz`. */
 import { PUBLIC_PATHS } from '@sei-k8s/contract'
 import { Type } from '@sinclair/typebox'
 import { defineTask } from '../registry.js'
