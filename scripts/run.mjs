@@ -7,7 +7,7 @@
 //   node scripts/run.mjs demo     build every package, then run the demo
 //   node scripts/run.mjs install  toolchain + frozen-lockfile install only
 //   node scripts/run.mjs <pnpm args…>   any pnpm command on the bootstrapped toolchain
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -104,13 +104,46 @@ function install() {
   pnpm(['install', ...(hasLock ? ['--frozen-lockfile'] : []), '--reporter=append-only'])
 }
 
+/** Like pnpm(), but streams stdout through while counting vitest's "Tests  N failed | N passed" lines. */
+function pnpmCountingTests(args, totals) {
+  log(`pnpm ${args.join(' ')}`)
+  return new Promise((resolve) => {
+    const child = spawn('pnpm', args, { cwd: ROOT, env, stdio: ['inherit', 'pipe', 'inherit'] })
+    let pending = ''
+    const count = (line) => {
+      // Turbo prefixes each line with the task; vitest colours its summary. Cached tasks replay it too.
+      const plain = line.replace(/\x1b\[[0-9;]*m/g, '')
+      const summary = /\sTests\s+(.+?)\s+\(\d+\)\s*$/.exec(plain)
+      if (!summary) return
+      for (const [, n, kind] of summary[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+        if (kind in totals) totals[kind] += Number(n)
+      }
+    }
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk)
+      const lines = (pending + chunk.toString('utf8')).split('\n')
+      pending = lines.pop() ?? ''
+      lines.forEach(count)
+    })
+    child.on('error', (error) => fail(`could not start pnpm: ${error.message}`))
+    child.on('close', (status) => {
+      count(pending)
+      resolve(status ?? 1)
+    })
+  })
+}
+
 const TURBO = ['exec', 'turbo', 'run', '--ui=stream']
 const jobs = {
   install,
-  test() {
+  async test() {
     install()
-    pnpm([...TURBO, 'lint', 'typecheck', 'test'])
-    pnpm([...TURBO, 'test:integration', '--concurrency=1'])
+    const totals = { passed: 0, failed: 0, skipped: 0 }
+    let status = await pnpmCountingTests([...TURBO, 'lint', 'typecheck', 'test'], totals)
+    if (status === 0) status = await pnpmCountingTests([...TURBO, 'test:integration', '--concurrency=1'], totals)
+    // One closing line for people and CI log readers, summed over every package's unit and integration run.
+    process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
+    process.exit(status)
   },
   demo() {
     install()
@@ -121,5 +154,5 @@ const jobs = {
 
 const [job = 'test', ...rest] = process.argv.slice(2)
 const known = jobs[job]
-if (known && rest.length === 0) known()
+if (known && rest.length === 0) await known()
 else pnpm([job, ...rest])
