@@ -81,18 +81,11 @@ export function failTask(task: TaskRecord, message: string, now: string): TaskRe
   return { ...rest, status: 'failed', error: message, completedAt: now }
 }
 
-/** Wire shape of a task (`TaskResult` of the Go sidecar): absent fields are omitted, not null. */
-export interface TaskResult {
-  readonly id: string
-  readonly type: string
-  readonly status: TaskStatus
-  readonly run: number
-  readonly params?: unknown
-  readonly result?: unknown
-  readonly error?: string
-  readonly submittedAt: string
-  readonly completedAt?: string
-}
+/**
+ * Wire shape of a task (`TaskResult` of the Go sidecar): the record's fields, with absent ones omitted
+ * rather than present as undefined (or null).
+ */
+export type TaskResult = { readonly [K in keyof TaskRecord]: Exclude<TaskRecord[K], undefined> }
 
 export function toTaskResult(task: TaskRecord): TaskResult {
   type Mutable = { -readonly [K in keyof TaskResult]: TaskResult[K] }
