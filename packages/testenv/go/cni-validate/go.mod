@@ -1,5 +1,6 @@
 // Tools-only module: cni-validate for @sei-k8s/testenv, built on Cilium's own policy code.
-// Never imported by product code. Regenerate go.sum: (cd here && GOFLAGS=-mod=mod go mod tidy).
+// Never imported by product code. Regenerate go.sum: (cd here && GOFLAGS=-mod=mod go mod tidy -e);
+// -e because a test of calico's selector package imports github.com/projectcalico/api (refused).
 module github.com/sei-protocol/sei-k8s/packages/testenv/go/cni-validate
 
 go 1.26.0
