@@ -78,8 +78,8 @@ describe('generated policies under the CNIs’ own code', () => {
       expect(calico).toEqual(expected)
       // The matrix itself: 8443 only from the controller (by its labels) and the local kubelet.
       const proxy = vanilla.filter((l) => l.endsWith(`:${PORTS.proxy}`)).sort()
-      const controller =
-        'relabelled' in SHARED_OPTIONS && input === SHARED_OPTIONS.relabelled ? SA_ONLY : CONTROLLER_POD
+      // Relabelled to app=tool: the sa-only pod (app=tool, the controller's ServiceAccount) is the controller.
+      const controller = name === 'relabelled' ? SA_ONLY : CONTROLLER_POD
       const labelled = controller === CONTROLLER_POD ? [`${LABELS_OTHER_SA} :8443`] : []
       expect(proxy).toEqual([`${controller} :8443`, 'host :8443', ...labelled].sort())
       // The local host passes every port on every CNI (Cilium's allow-localhost, Calico's host rule);
