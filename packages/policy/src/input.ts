@@ -42,7 +42,8 @@ export const PolicyInputSchema = Type.Object(
     p2pFrom: Type.Optional(Sources),
     allowRemoteNodes: Type.Optional(
       Type.Boolean({
-        description: 'cilium only: also admit the remote-node entity on the public and rpc probe ports',
+        description:
+          'cilium only: admit the remote-node entity where node CIDRs would go (never the proxy port)',
       }),
     ),
     flavor: Type.Optional(Type.Union(FLAVORS.map((flavor) => Type.Literal(flavor)))),

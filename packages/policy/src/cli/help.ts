@@ -36,8 +36,9 @@ Options:
   --node-cidr CIDR                   node addresses allowed to the public and rpc probe ports, for
                                      CNIs that apply policy to kubelet probes; every pod with an
                                      address inside is admitted too (repeatable; not with cilium)
-  --allow-remote-nodes               cilium only: also admit the remote-node entity on the public
-                                     and rpc probe ports (the host entity is always admitted)
+  --allow-remote-nodes               cilium only: admit the remote-node entity where node CIDRs
+                                     would go (public, rpc and --p2p-from ports; never the proxy;
+                                     the host entity is always admitted)
   --rpc-from NS|CIDR                 extra source of the RPC/REST/gRPC/EVM ports (repeatable)
   --p2p-from NS|CIDR                 restrict p2p to these sources (repeatable; default anywhere)
   --flavor ${FLAVORS.join('|').padEnd(25)} vanilla NetworkPolicy (default), CiliumNetworkPolicy
