@@ -100,7 +100,32 @@ describe('parsePolicyOptions', () => {
   it('refuses node CIDRs with the cilium flavor instead of silently ignoring them', () => {
     const [issue] = issuesOf({ namespaces: ['sei'], flavor: 'cilium', nodeCidrs: ['10.0.0.0/16'] })
     expect(issue).toMatchObject({ option: 'nodeCidrs', value: ['10.0.0.0/16'] })
-    expect(issue?.message).toContain('fromEntities [host, remote-node]')
+    expect(issue?.message).toContain('--allow-remote-nodes')
+  })
+
+  it('refuses a ServiceAccount with the vanilla flavor, which cannot select one', () => {
+    const [issue] = issuesOf({ namespaces: ['sei'], controllerServiceAccount: 'ctl' })
+    expect(issue).toMatchObject({ option: 'controllerServiceAccount', value: 'ctl' })
+    expect(issue?.message).toContain('vanilla NetworkPolicy cannot select a ServiceAccount')
+    for (const flavor of ['cilium', 'calico']) {
+      expect(parsePolicyOptions({ namespaces: ['sei'], flavor, controllerServiceAccount: 'ctl' }).ok).toBe(
+        true,
+      )
+    }
+  })
+
+  it('refuses allowRemoteNodes except with the cilium flavor', () => {
+    for (const flavor of ['vanilla', 'calico']) {
+      const [issue] = issuesOf({ namespaces: ['sei'], flavor, allowRemoteNodes: true })
+      expect(issue).toMatchObject({ option: 'allowRemoteNodes', value: true })
+      expect(issue?.message).toContain('--node-cidr')
+    }
+    expect(
+      parsePolicyOptions({ namespaces: ['sei'], flavor: 'cilium', allowRemoteNodes: true }),
+    ).toMatchObject({
+      ok: true,
+      options: { allowRemoteNodes: true },
+    })
   })
 
   it('publishes a JSON Schema that accepts the documented example', () => {

@@ -40,6 +40,12 @@ export const PolicyInputSchema = Type.Object(
     nodeCidrs: Type.Optional(Type.Array(Type.String(), { description: 'node CIDRs for kubelet probes' })),
     rpcFrom: Type.Optional(Sources),
     p2pFrom: Type.Optional(Sources),
+    allowRemoteNodes: Type.Optional(
+      Type.Boolean({
+        description:
+          'cilium only: admit the remote-node entity where node CIDRs would go (never the proxy port)',
+      }),
+    ),
     flavor: Type.Optional(Type.Union(FLAVORS.map((flavor) => Type.Literal(flavor)))),
   },
   { additionalProperties: false },
@@ -64,6 +70,8 @@ export interface PolicyOptions {
   readonly rpcFrom: readonly string[]
   /** Sources of p2p; empty means from anywhere. */
   readonly p2pFrom: readonly string[]
+  /** Cilium only: admit the `remote-node` entity where node CIDRs would go (never the proxy port). */
+  readonly allowRemoteNodes: boolean
   readonly flavor: Flavor
 }
 
@@ -118,6 +126,7 @@ export function parsePolicyOptions(input: unknown): ParseResult {
     nodeCidrs: sortedUnique(raw.nodeCidrs ?? []),
     rpcFrom: sortedUnique(raw.rpcFrom ?? []),
     p2pFrom: sortedUnique(raw.p2pFrom ?? []),
+    allowRemoteNodes: raw.allowRemoteNodes ?? false,
     flavor: raw.flavor ?? 'vanilla',
   }
   return { ok: true, options: Object.freeze(options) }
@@ -200,12 +209,40 @@ function semanticIssues(raw: PolicyInput, broken: ReadonlySet<string>): OptionIs
   each('nodeCidrs', cidrProblem)
   each('rpcFrom', sourceProblem)
   each('p2pFrom', sourceProblem)
-  if (raw.flavor === 'cilium' && (raw.nodeCidrs?.length ?? 0) > 0 && !broken.has('nodeCidrs')) {
+  issues.push(...flavorIssues(raw, broken))
+  return issues
+}
+
+/** Options a flavor cannot express: refused by name rather than silently ignored. */
+function flavorIssues(raw: PolicyInput, broken: ReadonlySet<string>): OptionIssue[] {
+  const issues: OptionIssue[] = []
+  const flavor = raw.flavor ?? 'vanilla'
+  if (broken.has('flavor')) return issues
+  if (flavor === 'cilium' && (raw.nodeCidrs?.length ?? 0) > 0 && !broken.has('nodeCidrs')) {
     issues.push({
       option: 'nodeCidrs',
       value: raw.nodeCidrs,
       message:
-        'is not used by the cilium flavor: Cilium CIDR rules do not match node identities, so node traffic is allowed with fromEntities [host, remote-node] instead; drop the node CIDRs',
+        'is not used by the cilium flavor: Cilium CIDR rules do not match node identities; the local kubelet is admitted as the host entity, and --allow-remote-nodes (allowRemoteNodes) adds the remote-node entity; drop the node CIDRs',
+    })
+  }
+  if (
+    flavor === 'vanilla' &&
+    raw.controllerServiceAccount !== undefined &&
+    !broken.has('controllerServiceAccount')
+  ) {
+    issues.push({
+      option: 'controllerServiceAccount',
+      value: raw.controllerServiceAccount,
+      message:
+        'is not used by the vanilla flavor: a vanilla NetworkPolicy cannot select a ServiceAccount (the controller is matched by namespace and pod labels); use --flavor cilium or calico, or drop it',
+    })
+  }
+  if (flavor !== 'cilium' && raw.allowRemoteNodes === true && !broken.has('allowRemoteNodes')) {
+    issues.push({
+      option: 'allowRemoteNodes',
+      value: true,
+      message: `is only for the cilium flavor (node identities); with ${flavor}, admit nodes by address with --node-cidr (nodeCidrs)`,
     })
   }
   return issues

@@ -55,8 +55,20 @@ describe('planNodePolicies', () => {
           },
         ],
       },
-      { ports: [{ name: 'api', port: 8443 }], sources: [{ kind: 'nodes', cidrs: [] }] },
+      { ports: [{ name: 'api', port: 8443 }], sources: [{ kind: 'localNode' }] },
     ])
+  })
+
+  it('never gives the proxy port an address source: node CIDRs may hold pod IPs (AWS VPC CNI)', () => {
+    const plans = planNodePolicies(
+      options({ nodeCidrs: ['10.2.0.0/16'], rpcFrom: ['10.8.0.0/16'], p2pFrom: ['10.9.0.0/16'] }),
+      'sei',
+    )
+    const proxySources = plans
+      .flatMap((plan) => plan.rules)
+      .filter((rule) => rule.ports.some((ref) => ref.port === PORTS.proxy))
+      .flatMap((rule) => rule.sources)
+    expect(proxySources.map((source) => source.kind).sort()).toEqual(['controller', 'localNode'])
   })
 
   it('allows p2p from anywhere by default and only from --p2p-from sources (plus nodes) when given', () => {
@@ -66,7 +78,8 @@ describe('planNodePolicies', () => {
     expect(p2p({ p2pFrom: ['sentries', '203.0.113.0/24'] })).toEqual([
       { kind: 'namespace', namespace: 'sentries', podLabels: {} },
       { kind: 'cidrs', cidrs: ['203.0.113.0/24'] },
-      { kind: 'nodes', cidrs: [] },
+      { kind: 'localNode' },
+      { kind: 'nodes', cidrs: [], remote: false },
     ])
   })
 
@@ -82,12 +95,14 @@ describe('planNodePolicies', () => {
     ])
   })
 
-  it('gives node traffic the kubelet probe targets: proxy liveness, public port and seid rpc readiness', () => {
+  it('gives the local kubelet the probe targets (proxy liveness, public port, seid rpc readiness), and node CIDRs all but the proxy', () => {
     const plans = planNodePolicies(options({ nodeCidrs: ['10.2.0.0/16'] }), 'sei')
-    const probePorts = plans.flatMap((plan) =>
-      plan.rules.filter((rule) => rule.sources.some((s) => s.kind === 'nodes')).flatMap((rule) => rule.ports),
-    )
-    expect(probePorts.map((ref) => ref.port)).toEqual([PORTS.proxy, PORTS.public, SEID_PORTS.rpc.port])
+    const portsFrom = (kind: string) =>
+      plans
+        .flatMap((plan) => plan.rules.filter((rule) => rule.sources.some((s) => s.kind === kind)))
+        .flatMap((rule) => rule.ports.map((ref) => ref.port))
+    expect(portsFrom('localNode')).toEqual([PORTS.proxy, PORTS.public, SEID_PORTS.rpc.port])
+    expect(portsFrom('nodes')).toEqual([PORTS.public, SEID_PORTS.rpc.port])
   })
 
   it('opens every configured public port under the contract port name (custom spec.sidecar.publicPort)', () => {

@@ -23,7 +23,10 @@ export type Source =
   | { readonly kind: 'sameNamespace' }
   /** Pods in `namespace` matching ALL of `podLabels` (empty: every pod there). One peer: AND. */
   | { readonly kind: 'namespace'; readonly namespace: string; readonly podLabels: Labels }
-  /** The controller: by pod labels (vanilla) or by ServiceAccount (Cilium, Calico), always AND namespace. */
+  /**
+   * The controller: namespace AND pod labels in every flavor, AND its ServiceAccount where the dialect
+   * can select one (Cilium, Calico), all in one peer.
+   */
   | {
       readonly kind: 'controller'
       readonly namespace: string
@@ -32,8 +35,17 @@ export type Source =
     }
   /** Addresses outside the pod network. */
   | { readonly kind: 'cidrs'; readonly cidrs: readonly string[] }
-  /** Node (host-network) traffic such as kubelet probes: node CIDRs, or Cilium's node entities. */
-  | { readonly kind: 'nodes'; readonly cidrs: readonly string[] }
+  /**
+   * The kubelet of the pod's own node (probes). Cilium names it (`host` entity); vanilla and Calico
+   * have no peer for it and rely on the CNI admitting local-node traffic (see the README, per CNI).
+   */
+  | { readonly kind: 'localNode' }
+  /**
+   * Every node's addresses, for CNIs that police kubelet traffic: node CIDRs (vanilla, Calico), or
+   * Cilium's `remote-node` entity when `remote` (allowRemoteNodes). Never on the proxy port: on CNIs
+   * whose pod IPs come from the node subnet, a node CIDR admits ordinary pods.
+   */
+  | { readonly kind: 'nodes'; readonly cidrs: readonly string[]; readonly remote: boolean }
 
 export type Labels = Readonly<Record<string, string>>
 
@@ -60,13 +72,14 @@ export const CLIENT_PORTS: readonly PortRef[] = [evmRpc, evmWs, grpc, rest, rpc]
 export const POLICY_NAME_PREFIX = 'sei-node'
 
 /**
- * The policies for one namespace. Kubelet probe targets get the `nodes` source: the sidecar probes
- * and seid's startup probe (public port), kube-rbac-proxy's tcpSocket liveness (proxy port; every
- * request there still needs TokenReview + SAR), seid readiness (`/lag_status` on rpc; TCP p2p for
- * seeds).
+ * The policies for one namespace. Kubelet probe targets get the `localNode` source: the sidecar
+ * probes and seid's startup probe (public port), kube-rbac-proxy's tcpSocket liveness (proxy port;
+ * every request there still needs TokenReview + SAR), seid readiness (`/lag_status` on rpc; TCP p2p
+ * for seeds). The `nodes` source (node CIDRs) goes on the same ports except the proxy port.
  */
 export function planNodePolicies(options: PolicyOptions, namespace: string): readonly PolicyPlan[] {
-  const nodes: Source = { kind: 'nodes', cidrs: options.nodeCidrs }
+  const localNode: Source = { kind: 'localNode' }
+  const nodes: Source = { kind: 'nodes', cidrs: options.nodeCidrs, remote: options.allowRemoteNodes }
   // A SeiNode may move its public listener (spec.sidecar.publicPort): every configured port is opened.
   const publicPorts = options.publicPorts.map((port): PortRef => ({ name: PORT_NAMES.public, port }))
   const monitoring: Source = {
@@ -82,20 +95,23 @@ export function planNodePolicies(options: PolicyOptions, namespace: string): rea
   }
   const rpcSources = sourcesFrom(options.rpcFrom.filter((source) => source !== namespace))
   const p2pSources: readonly Source[] =
-    options.p2pFrom.length === 0 ? [{ kind: 'anywhere' }] : [...sourcesFrom(options.p2pFrom), nodes]
+    options.p2pFrom.length === 0
+      ? [{ kind: 'anywhere' }]
+      : [...sourcesFrom(options.p2pFrom), localNode, nodes]
   const plans: PolicyPlan[] = [
     {
       name: `${POLICY_NAME_PREFIX}-proxy`,
       description: `kube-rbac-proxy :${PORTS.proxy} (task API, SAR-checked) only from the controller (and kubelet liveness)`,
       rules: [
         { ports: [PROXY_PORT], sources: [controller] },
-        { ports: [PROXY_PORT], sources: [nodes] },
+        // The tcpSocket liveness probe comes from the local kubelet; never an address range here.
+        { ports: [PROXY_PORT], sources: [localNode] },
       ],
     },
     {
       name: `${POLICY_NAME_PREFIX}-public`,
       description: `sidecar health and metrics :${options.publicPorts.join(',:')} (no auth) from monitoring and kubelet probes`,
-      rules: [{ ports: publicPorts, sources: [monitoring, nodes] }],
+      rules: [{ ports: publicPorts, sources: [monitoring, localNode, nodes] }],
     },
     {
       name: `${POLICY_NAME_PREFIX}-p2p`,
@@ -107,7 +123,7 @@ export function planNodePolicies(options: PolicyOptions, namespace: string): rea
       description: `seid RPC, REST, gRPC and EVM from the node's namespace and configured sources; kubelet readiness on :${rpc.port}`,
       rules: [
         { ports: CLIENT_PORTS, sources: [{ kind: 'sameNamespace' }, ...rpcSources] },
-        { ports: [rpc], sources: [nodes] },
+        { ports: [rpc], sources: [localNode, nodes] },
       ],
     },
     {

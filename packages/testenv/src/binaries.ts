@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { binaryFileName, buildCommand, mergeEnv } from './build-commands.js'
 import { type Env, resolveCacheDir } from './env.js'
 import { TestenvError } from './errors.js'
-import { TOOL_NAMES, TOOLS, type ToolName } from './versions.js'
+import { TOOL_NAMES, TOOLS, type ToolName, type ToolSpec } from './versions.js'
 
 export type BinaryPaths = Readonly<Record<ToolName, string>>
 export type Log = (line: string) => void
@@ -80,19 +80,19 @@ export async function ensureBinaries(options: BinariesOptions = {}): Promise<Bin
   mkdirSync(join(cacheDir, 'logs'), { recursive: true })
   log(`testenv: ${goVersion(mergeEnv(env, {}, homedir()))}; building ${missing.join(', ')} into ${cacheDir}`)
   for (const name of missing)
-    await buildOne(name, paths[name], cacheDir, env, log, options.heartbeatMs ?? 30_000)
+    await buildTool(TOOLS[name], paths[name], cacheDir, env, log, options.heartbeatMs ?? 30_000)
   return paths
 }
 
-async function buildOne(
-  name: ToolName,
+/** buildTool builds one tool into `target` (atomically), logging to `<cache>/logs/`. */
+export async function buildTool(
+  tool: ToolSpec,
   target: string,
   cacheDir: string,
   env: Env,
   log: Log,
   heartbeatMs: number,
 ): Promise<void> {
-  const tool = TOOLS[name]
   const logFile = join(cacheDir, 'logs', `${binaryFileName(tool)}.log`)
   const scratch = join(cacheDir, `.build-${binaryFileName(tool)}-${process.pid}`)
   rmSync(scratch, { recursive: true, force: true })

@@ -8,6 +8,21 @@ export {
   type Log,
   missingBinaries,
 } from './binaries.js'
+export {
+  CNI_CRD_FILES,
+  CNI_MODULES,
+  type CniEndpoint,
+  type CniFlow,
+  type CniModule,
+  type CniObjectResult,
+  type CniSource,
+  type CniValidateAnswer,
+  type CniValidateRequest,
+  cniModuleFile,
+  cniValidateTool,
+  ensureCniValidate,
+  runCniValidate,
+} from './cni-validate.js'
 export { resolveCacheDir, TESTENV_ENV } from './env.js'
 export { TESTENV_ERRORS, TestenvError, type TestenvErrorCode } from './errors.js'
 export { etcdArgs } from './etcd.js'

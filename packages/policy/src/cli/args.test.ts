@@ -28,6 +28,7 @@ describe('parseCliArgs', () => {
         'ingress',
         '--p2p-from',
         '10.9.0.0/16',
+        '--allow-remote-nodes',
         '--flavor',
         'calico',
         '-o',
@@ -47,6 +48,7 @@ describe('parseCliArgs', () => {
         nodeCidrs: ['10.0.0.0/16'],
         rpcFrom: ['ingress'],
         p2pFrom: ['10.9.0.0/16'],
+        allowRemoteNodes: true,
         flavor: 'calico',
       },
     })

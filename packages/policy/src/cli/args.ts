@@ -31,6 +31,7 @@ export const OPTION_FLAGS: Readonly<Record<OptionName, string>> = {
   nodeCidrs: '--node-cidr',
   rpcFrom: '--rpc-from',
   p2pFrom: '--p2p-from',
+  allowRemoteNodes: '--allow-remote-nodes',
   flavor: '--flavor',
 }
 
@@ -45,6 +46,7 @@ const FLAGS = {
   'node-cidr': { type: 'string', multiple: true },
   'rpc-from': { type: 'string', multiple: true },
   'p2p-from': { type: 'string', multiple: true },
+  'allow-remote-nodes': { type: 'boolean' },
   flavor: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'out-dir': { type: 'string' },
@@ -89,6 +91,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     nodeCidrs: values['node-cidr'],
     rpcFrom: values['rpc-from'],
     p2pFrom: values['p2p-from'],
+    allowRemoteNodes: values['allow-remote-nodes'],
     flavor: values.flavor,
   }
   // Unset flags leave the option out, so the library applies the contract's defaults.

@@ -14,7 +14,7 @@ Usage:
   sei-policy generate --namespace NS [--namespace NS ...] [options]
 
 Each namespace gets five policies selecting pods with label ${LABELS.node} (Ingress only):
-  sei-node-proxy         :${PORTS.proxy} (kube-rbac-proxy) only from the controller's pods [+ node CIDRs]
+  sei-node-proxy         :${PORTS.proxy} (kube-rbac-proxy) only from the controller's pods (never node CIDRs)
   sei-node-public        :${PORTS.public} (sidecar health + metrics, no auth) from monitoring [+ node CIDRs]
   sei-node-p2p           :${SEID_PORTS.p2p.port} (p2p) from anywhere, or only --p2p-from sources
   sei-node-rpc           :${SEID_PORTS.evmRpc.port} :${SEID_PORTS.evmWs.port} :${SEID_PORTS.grpc.port} :${SEID_PORTS.rest.port} :${SEID_PORTS.rpc.port} from the same namespace + --rpc-from sources
@@ -26,20 +26,24 @@ Options:
   --controller-namespace NS          default ${CONTROLLER.namespace}
   --controller-label KEY=VALUE       controller pod labels, ANDed with its namespace (repeatable;
                                      replaces the default ${labels})
-  --controller-service-account SA    for --flavor cilium|calico; default ${CONTROLLER.serviceAccount}
+  --controller-service-account SA    cilium|calico only (ANDed with namespace and labels);
+                                     default ${CONTROLLER.serviceAccount}
   --monitoring-namespace NS          default ${MONITORING.namespace}
   --prometheus-label KEY=VALUE       only pods with these labels in the monitoring namespace
                                      (repeatable; default: any pod there)
   --public-port PORT                 sidecar public ports in use, if SeiNodes set
                                      spec.sidecar.publicPort (repeatable; default ${PORTS.public})
-  --node-cidr CIDR                   node addresses allowed to the probe ports, for CNIs that apply
-                                     policy to kubelet probes: public, proxy (tcpSocket liveness)
-                                     and rpc ports (repeatable; not with cilium)
+  --node-cidr CIDR                   node addresses allowed to the public and rpc probe ports, for
+                                     CNIs that apply policy to kubelet probes; every pod with an
+                                     address inside is admitted too (repeatable; not with cilium)
+  --allow-remote-nodes               cilium only: admit the remote-node entity where node CIDRs
+                                     would go (public, rpc and --p2p-from ports; never the proxy;
+                                     the host entity is always admitted)
   --rpc-from NS|CIDR                 extra source of the RPC/REST/gRPC/EVM ports (repeatable)
   --p2p-from NS|CIDR                 restrict p2p to these sources (repeatable; default anywhere)
   --flavor ${FLAVORS.join('|').padEnd(25)} vanilla NetworkPolicy (default), CiliumNetworkPolicy
-                                     or Calico v3 NetworkPolicy (select the controller by
-                                     ServiceAccount)
+                                     or Calico v3 NetworkPolicy (these also require the
+                                     controller's ServiceAccount)
   -o, --output yaml|json             stdout format: YAML stream (default) or JSON array
   --out-dir DIR                      write DIR/<namespace>/<policy>.yaml + kustomization.yaml
                                      instead of stdout (stale generated files there are removed)

@@ -12,7 +12,33 @@ function calico(input: Record<string, unknown> = {}): Map<string, CalicoNetworkP
 }
 
 describe('renderCalico', () => {
-  it('admits the controller by ServiceAccount AND namespace in one source', () => {
+  it('emits one rule per address family: Calico refuses a rule with IPv4 and IPv6 nets', () => {
+    const policies = calico({
+      nodeCidrs: ['10.0.0.0/16', 'fd00:10::/64'],
+      rpcFrom: ['10.8.0.0/16', 'fd00:8::/64'],
+      p2pFrom: ['203.0.113.0/24', '2001:db8::/32'],
+    })
+    const nets = [...policies.values()].flatMap((policy) =>
+      policy.spec.ingress.flatMap((rule) => (rule.source?.nets === undefined ? [] : [rule.source.nets])),
+    )
+    expect(nets.length).toBeGreaterThan(0)
+    for (const list of nets) {
+      const families = new Set(list.map((cidr) => (cidr.includes(':') ? 6 : 4)))
+      expect(families.size, list.join(',')).toBe(1)
+    }
+    expect(policies.get('sei-node-public')?.spec.ingress.map((rule) => rule.source?.nets)).toEqual([
+      undefined,
+      ['10.0.0.0/16'],
+      ['fd00:10::/64'],
+    ])
+  })
+
+  it('never opens the proxy port to nets, even with node CIDRs', () => {
+    const proxy = calico({ nodeCidrs: ['10.0.0.0/16'] }).get('sei-node-proxy')
+    expect(proxy?.spec.ingress.map((rule) => rule.source?.nets)).toEqual([undefined])
+  })
+
+  it('admits the controller by namespace AND pod labels AND ServiceAccount in one source', () => {
     expect(calico().get('sei-node-proxy')?.spec).toEqual({
       selector: 'has(sei.io/node)',
       types: ['Ingress'],
@@ -22,12 +48,21 @@ describe('renderCalico', () => {
           protocol: 'TCP',
           source: {
             namespaceSelector: "kubernetes.io/metadata.name == 'sei-k8s-controller-system'",
+            selector:
+              "app.kubernetes.io/component == 'manager' && app.kubernetes.io/name == 'sei-k8s-controller'",
             serviceAccounts: { names: ['sei-k8s-controller-manager'] },
           },
           destination: { ports: [8443] },
         },
       ],
     })
+  })
+
+  it('follows --controller-label and --controller-service-account', () => {
+    const source = calico({ controllerPodLabels: { app: 'ctl' }, controllerServiceAccount: 'ctl-sa' }).get(
+      'sei-node-proxy',
+    )?.spec.ingress[0]?.source
+    expect(source).toMatchObject({ selector: "app == 'ctl'", serviceAccounts: { names: ['ctl-sa'] } })
   })
 
   it('ANDs Prometheus pod labels with the monitoring namespace and adds node CIDRs as nets', () => {

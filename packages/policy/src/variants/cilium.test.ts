@@ -14,12 +14,14 @@ function cilium(input: Record<string, unknown> = {}): Map<string, CiliumNetworkP
 }
 
 describe('renderCilium', () => {
-  it('admits the controller by ServiceAccount AND namespace in one endpoint selector', () => {
+  it('admits the controller by namespace AND pod labels AND ServiceAccount in one endpoint selector', () => {
     expect(cilium().get('sei-node-proxy')?.spec.ingress).toEqual([
       {
         fromEndpoints: [
           {
             matchLabels: {
+              'app.kubernetes.io/component': 'manager',
+              'app.kubernetes.io/name': 'sei-k8s-controller',
               'io.kubernetes.pod.namespace': 'sei-k8s-controller-system',
               'io.cilium.k8s.policy.serviceaccount': 'sei-k8s-controller-manager',
             },
@@ -27,19 +29,48 @@ describe('renderCilium', () => {
         ],
         toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }],
       },
-      // kube-rbac-proxy's tcpSocket liveness probe comes from the node
-      { fromEntities: ['host', 'remote-node'], toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }] },
+      // kube-rbac-proxy's tcpSocket liveness probe comes from the local kubelet: host only
+      { fromEntities: ['host'], toPorts: [{ ports: [{ port: '8443', protocol: 'TCP' }] }] },
     ])
   })
 
-  it('admits node traffic to the public port through the host and remote-node entities', () => {
+  it('follows --controller-label and --controller-service-account', () => {
+    const from = cilium({ controllerPodLabels: { app: 'ctl' }, controllerServiceAccount: 'ctl-sa' }).get(
+      'sei-node-proxy',
+    )?.spec.ingress[0]?.fromEndpoints
+    expect(from).toEqual([
+      {
+        matchLabels: {
+          app: 'ctl',
+          'io.kubernetes.pod.namespace': 'sei-k8s-controller-system',
+          'io.cilium.k8s.policy.serviceaccount': 'ctl-sa',
+        },
+      },
+    ])
+  })
+
+  it('admits node traffic from the host entity only: never remote-node by default', () => {
+    const entities = [...cilium().values()].flatMap((policy) =>
+      policy.spec.ingress.flatMap((rule) => rule.fromEntities ?? []),
+    )
+    expect(entities).not.toContain('remote-node')
     expect(cilium().get('sei-node-public')?.spec.ingress).toEqual([
       {
         fromEndpoints: [{ matchLabels: { 'io.kubernetes.pod.namespace': 'monitoring' } }],
         toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }],
       },
-      { fromEntities: ['host', 'remote-node'], toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }] },
+      { fromEntities: ['host'], toPorts: [{ ports: [{ port: '9100', protocol: 'TCP' }] }] },
     ])
+  })
+
+  it('adds remote-node on the public and rpc probe ports only when --allow-remote-nodes asks, never on 8443', () => {
+    const policies = cilium({ allowRemoteNodes: true })
+    const withRemote = [...policies.values()].flatMap((policy) =>
+      policy.spec.ingress
+        .filter((rule) => rule.fromEntities?.includes('remote-node'))
+        .flatMap((rule) => rule.toPorts.flatMap((to) => to.ports.map((p) => p.port))),
+    )
+    expect(withRemote).toEqual(['9100', '26657'])
   })
 
   it('allows p2p from the all entity and client ports from the own namespace and CIDRs', () => {

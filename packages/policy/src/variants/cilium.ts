@@ -2,17 +2,20 @@
  * `cilium.io/v2` CiliumNetworkPolicy. Pure.
  *
  * Cilium labels every endpoint with its namespace and ServiceAccount, so the proxy port admits the
- * controller's ServiceAccount itself rather than pod labels anyone in that namespace could copy.
- * Node traffic (kubelet probes) is matched by Cilium's `host` and `remote-node` entities: CIDR rules
- * do not match those identities, which is why node CIDRs are rejected for this flavor.
+ * controller by namespace AND pod labels AND ServiceAccount in one endpoint selector. Kubelet probes
+ * come from the pod's own node, Cilium's `host` entity; `remote-node` (every other node's
+ * host-network processes) is added only on the public and rpc probe ports and only when
+ * allowRemoteNodes asks. CIDR rules do not match node identities, so node CIDRs are refused here.
  */
 import { CNI_LABELS } from '@sei-k8s/contract'
 import type { CiliumIngressRule, CiliumNetworkPolicy, ObjectMeta } from '../objects.js'
 import type { IngressRule, PolicyPlan, Source } from '../rules.js'
 import { NODE_POD_SELECTOR } from './vanilla.js'
 
-/** Entities of node traffic: the pod's own node (kubelet) and the other nodes. */
-export const CILIUM_NODE_ENTITIES = ['host', 'remote-node'] as const
+/** The pod's own node: where its kubelet (and any host-network process there) connects from. */
+export const CILIUM_LOCAL_NODE_ENTITY = 'host'
+/** Every other node of the cluster. */
+export const CILIUM_REMOTE_NODE_ENTITY = 'remote-node'
 
 /** Renders one plan: one Cilium rule per source, each with the plan rule's ports. */
 export function renderCilium(plan: PolicyPlan, metadata: ObjectMeta, namespace: string): CiliumNetworkPolicy {
@@ -32,37 +35,45 @@ function renderRule(rule: IngressRule, namespace: string): CiliumIngressRule[] {
   const toPorts = [
     { ports: rule.ports.map(({ port }) => ({ port: String(port), protocol: 'TCP' as const })) },
   ]
-  return rule.sources.map((source) => ({ ...renderFrom(source, namespace), toPorts }))
+  return rule.sources.flatMap((source) => renderFrom(source, namespace).map((from) => ({ ...from, toPorts })))
 }
 
 type From = Omit<CiliumIngressRule, 'toPorts'>
 
-function renderFrom(source: Source, namespace: string): From {
+function renderFrom(source: Source, namespace: string): From[] {
   switch (source.kind) {
     case 'anywhere':
-      return { fromEntities: ['all'] }
+      return [{ fromEntities: ['all'] }]
     case 'sameNamespace':
-      return { fromEndpoints: [{ matchLabels: { [CNI_LABELS.ciliumNamespace]: namespace } }] }
+      return [{ fromEndpoints: [{ matchLabels: { [CNI_LABELS.ciliumNamespace]: namespace } }] }]
     case 'namespace':
-      return {
-        fromEndpoints: [
-          { matchLabels: { ...source.podLabels, [CNI_LABELS.ciliumNamespace]: source.namespace } },
-        ],
-      }
+      return [
+        {
+          fromEndpoints: [
+            { matchLabels: { ...source.podLabels, [CNI_LABELS.ciliumNamespace]: source.namespace } },
+          ],
+        },
+      ]
     case 'controller':
-      return {
-        fromEndpoints: [
-          {
-            matchLabels: {
-              [CNI_LABELS.ciliumNamespace]: source.namespace,
-              [CNI_LABELS.ciliumServiceAccount]: source.serviceAccount,
+      return [
+        {
+          fromEndpoints: [
+            {
+              matchLabels: {
+                ...source.podLabels,
+                [CNI_LABELS.ciliumNamespace]: source.namespace,
+                [CNI_LABELS.ciliumServiceAccount]: source.serviceAccount,
+              },
             },
-          },
-        ],
-      }
+          ],
+        },
+      ]
     case 'cidrs':
-      return { fromCIDR: source.cidrs }
+      return [{ fromCIDR: source.cidrs }]
+    case 'localNode':
+      return [{ fromEntities: [CILIUM_LOCAL_NODE_ENTITY] }]
     case 'nodes':
-      return { fromEntities: CILIUM_NODE_ENTITIES }
+      // Node CIDRs are refused for this flavor (input.ts); remote nodes only when asked.
+      return source.remote ? [{ fromEntities: [CILIUM_REMOTE_NODE_ENTITY] }] : []
   }
 }

@@ -34,6 +34,13 @@ describe('renderVanilla', () => {
     ])
   })
 
+  it('never opens the proxy port to an ipBlock, even with node CIDRs', () => {
+    const proxy = vanilla({ nodeCidrs: ['10.2.0.0/16'] }).get('sei-node-proxy')
+    const peers = proxy?.spec.ingress.flatMap((rule) => rule.from ?? []) ?? []
+    expect(peers.filter((peer) => peer.ipBlock !== undefined)).toEqual([])
+    expect(proxy?.spec.ingress).toHaveLength(1)
+  })
+
   it('selects node pods by sei.io/node Exists, for Ingress only', () => {
     for (const policy of vanilla().values()) {
       expect(policy.spec.podSelector).toEqual({

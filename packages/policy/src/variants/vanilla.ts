@@ -44,6 +44,8 @@ function renderRule(rule: IngressRule): NetworkPolicyIngressRule[] {
 function renderPeers(source: Source): NetworkPolicyPeer[] {
   switch (source.kind) {
     case 'anywhere':
+    case 'localNode':
+      // No NetworkPolicy peer names the local kubelet; the CNI admits it or not (README, per CNI).
       return []
     case 'sameNamespace':
       return [{ podSelector: {} }]

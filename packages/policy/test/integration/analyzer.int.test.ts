@@ -82,8 +82,8 @@ describe('generated policies under the NetworkPolicy analyzer', () => {
     const above = '10.1.0.0-255.255.255.255'
     const toNode = [
       line(below, NODE, 'TCP 26656'),
-      // node CIDR → probe targets: proxy liveness 8443, public 9100, seid readiness 26657 (and p2p)
-      line(nodes, NODE, 'TCP 8443,9100,26656-26657'),
+      // node CIDR → probe targets public 9100 and seid readiness 26657 (and p2p); never the proxy 8443
+      line(nodes, NODE, 'TCP 9100,26656-26657'),
       line(above, NODE, 'TCP 26656'),
       // only the Prometheus pod of the monitoring namespace → 9100 and 26660
       line(GRAFANA, NODE, 'TCP 26656'),
