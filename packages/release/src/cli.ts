@@ -13,13 +13,14 @@ import { ReleaseError } from './errors.js'
 import { exec } from './exec.js'
 import { BASE_PACKAGES, formatLock, type Lock, readLock } from './lock.js'
 import { pinnedNodeVersion } from './node-binary.js'
-import { checkRepository, checkVersion, DEFAULT_REPOSITORY } from './refs.js'
-import { LOCK_FILE, release } from './release.js'
+import { APPS, checkRepository, checkVersion, DEFAULT_REPOSITORY } from './refs.js'
+import { assembleRoot, LOCK_FILE, release } from './release.js'
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
 const HELP = `Usage: sei-release [options]        build the release into --out-dir
        sei-release lock             re-pin release.lock.json to what apt and npm serve today
+       sei-release rootfs APP DIR   write APP's (sidecar|controller) image root as a folder (Dockerfiles)
 
 Writes, under --out-dir (default dist/release):
   images/sidecar.oci.tar, images/controller.oci.tar   OCI image layouts (oci-archive), no daemon used
@@ -87,6 +88,15 @@ function main(argv: string[]): number {
       lock(cacheDir)
       return 0
     }
+    if (positionals[0] === 'rootfs') {
+      const app = APPS.find((a) => a.name === positionals[1])
+      const dir = positionals[2]
+      if (app === undefined || dir === undefined || positionals.length !== 3)
+        return usage('rootfs takes an app (sidecar or controller) and an output folder')
+      assembleRoot(REPO_ROOT, cacheDir, app, resolve(dir))
+      log(`wrote the ${app.name} image root to ${resolve(dir)}`)
+      return 0
+    }
     const rootVersion = (
       JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }
     ).version
@@ -140,11 +150,10 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: true,
   })
-  if (
-    parsed.positionals.length > 1 ||
-    (parsed.positionals[0] !== undefined && parsed.positionals[0] !== 'lock')
-  )
-    throw new Error(`unknown command "${parsed.positionals.join(' ')}"`)
+  const [command] = parsed.positionals
+  if (command !== undefined && command !== 'lock' && command !== 'rootfs')
+    throw new Error(`unknown command "${command}"`)
+  if (command === 'lock' && parsed.positionals.length > 1) throw new Error('lock takes no arguments')
   return parsed
 }
 

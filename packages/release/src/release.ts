@@ -13,10 +13,10 @@ import { ReleaseError } from './errors.js'
 import { exec } from './exec.js'
 import { buildImage, type LayerSpec } from './image.js'
 import { writeTar } from './layer.js'
-import { readLock } from './lock.js'
+import { type Lock, readLock } from './lock.js'
 import { writeBundle } from './manifests.js'
 import { fetchNodePackage, installNode, NODE_PATH, pinnedNodeVersion } from './node-binary.js'
-import { APPS, imageRef, imageTag } from './refs.js'
+import { APPS, type App, imageRef, imageTag } from './refs.js'
 import { writeSbom } from './sbom.js'
 
 export interface ReleaseOptions {
@@ -38,6 +38,9 @@ export interface ImageSummary {
 
 /** Mode normalisation for trees whose modes came from the umask or pnpm's store, not from a package. */
 const PLAIN_MODES = 'u=rwX,go=rX'
+
+/** The environment of every image's config (the Dockerfiles set the same; a unit test compares them). */
+export const IMAGE_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'] as const
 
 export const LOCK_FILE = 'packages/release/release.lock.json'
 
@@ -64,11 +67,8 @@ function requireBuilt(repoRoot: string): void {
   }
 }
 
-export function release(options: ReleaseOptions): ImageSummary[] {
-  const { repoRoot, outDir, version, repository, log } = options
-  requireBuilt(repoRoot)
-  const git = gitFacts(repoRoot)
-  if (git.dirty) log(`warning: uncommitted changes; images are labelled with commit ${git.commit} anyway`)
+/** The lock, checked to pin the Node version scripts/run.mjs pins. */
+function checkedLock(repoRoot: string): Lock {
   const lock = readLock(join(repoRoot, LOCK_FILE))
   const nodeVersion = pinnedNodeVersion(repoRoot)
   if (lock.node.version !== nodeVersion)
@@ -76,6 +76,32 @@ export function release(options: ReleaseOptions): ImageSummary[] {
       'RELEASE_LOCK_STALE',
       `${LOCK_FILE} pins node ${lock.node.version} but scripts/run.mjs pins ${nodeVersion}: run \`npm run release -- lock\``,
     )
+  return lock
+}
+
+/**
+ * One app's whole image root in a plain folder (base + Node + app, what the three layers hold), for the
+ * Dockerfiles: `COPY --from=build /rootfs/ /` into `FROM scratch` gives the same files and config.
+ */
+export function assembleRoot(repoRoot: string, cacheDir: string, app: App, dir: string): void {
+  requireBuilt(repoRoot)
+  const lock = checkedLock(repoRoot)
+  const scratch = mkdtempSync(join(tmpdir(), 'sei-release-'))
+  try {
+    buildBaseRoot(lock, cacheDir, dir)
+    installNode(fetchNodePackage(lock.node, cacheDir), dir, join(scratch, 'node-pkg'))
+    deployApp(repoRoot, app.package, join(dir, APP_DIR))
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+export function release(options: ReleaseOptions): ImageSummary[] {
+  const { repoRoot, outDir, version, repository, log } = options
+  requireBuilt(repoRoot)
+  const git = gitFacts(repoRoot)
+  if (git.dirty) log(`warning: uncommitted changes; images are labelled with commit ${git.commit} anyway`)
+  const lock = checkedLock(repoRoot)
   const rootPkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { license?: string }
   const scratch = mkdtempSync(join(tmpdir(), 'sei-release-'))
   try {
@@ -120,7 +146,7 @@ export function release(options: ReleaseOptions): ImageSummary[] {
             user: `${NONROOT_ID}:${NONROOT_ID}`,
             workingDir: APP_DIR,
             entrypoint: [NODE_PATH, `${APP_DIR}/dist/main.js`],
-            env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'],
+            env: [...IMAGE_ENV],
             labels: {
               'org.opencontainers.image.title': `sei-k8s ${app.name}`,
               ...(description === undefined ? {} : { 'org.opencontainers.image.description': description }),

@@ -1,0 +1,124 @@
+/**
+ * Each released image: accepted by skopeo and umoci, labelled with the release, free of shells, sources
+ * and devDependencies, and it runs from a read-only root as uid 65532 (sidecar answers its start-up probe
+ * on the public port; controller renders a SeiNode).
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ENV, PORTS, PUBLIC_PATHS } from '@sei-k8s/contract'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT, releaseDirs, skipped, VERSION } from './helpers.js'
+import { runAndProbe, runToCompletion, type UnpackedImage, unpackImage } from './image-run.js'
+
+const TAG = `v${VERSION}`
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'zsh', 'busybox', 'toybox'])
+
+interface Inspect {
+  Labels: Record<string, string>
+  Layers: string[]
+  Architecture: string
+  Os: string
+}
+
+function git(...args: string[]): string {
+  return spawnSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8' }).stdout.trim()
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).map((e) => join(e.parentPath, e.name))
+}
+
+describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)('the %s image', (app) => {
+  let work: string
+  let archive: string
+  let image: UnpackedImage
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), `sei-release-${app}-`))
+    archive = join(releaseDirs()[0], 'images', `${app}.oci.tar`)
+    image = unpackImage(archive, TAG, work)
+  })
+  afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+  it('is accepted by skopeo inspect oci-archive: and umoci stat, with the release labels', () => {
+    const inspect = spawnSync('skopeo', ['inspect', `oci-archive:${archive}`], { encoding: 'utf8' })
+    expect(inspect.stderr).toBe('')
+    const info = JSON.parse(inspect.stdout) as Inspect
+    expect(info.Os).toBe('linux')
+    expect(info.Architecture).toBe('amd64')
+    expect(info.Layers).toHaveLength(3)
+    expect(info.Labels['org.opencontainers.image.version']).toBe(VERSION)
+    expect(info.Labels['org.opencontainers.image.revision']).toBe(git('rev-parse', 'HEAD'))
+    expect(info.Labels['org.opencontainers.image.ref.name']).toBe(`localhost/sei-k8s/${app}:${TAG}`)
+    expect(info.Labels['org.opencontainers.image.licenses']).toBeTruthy()
+    const stat = spawnSync('umoci', ['stat', '--image', `${join(work, 'layout')}:${TAG}`], {
+      encoding: 'utf8',
+    })
+    expect(stat.status, stat.stderr).toBe(0)
+    expect(stat.stdout).toContain(`pnpm deploy --prod @sei-k8s/${app}`)
+  })
+
+  it('runs node dist/main.js from /app as uid/gid 65532', () => {
+    expect(image.args).toEqual(['/usr/local/bin/node', '/app/dist/main.js'])
+    expect(image.cwd).toBe('/app')
+    expect([image.uid, image.gid]).toEqual([65532, 65532])
+  })
+
+  it('holds no shell, no sources or tests, and no devDependency of the app', () => {
+    const paths = walk(image.rootfs)
+    const shells = paths.filter((p) => SHELLS.has(p.split('/').pop() ?? ''))
+    expect(shells).toEqual([])
+    const app_ = join(image.rootfs, 'app')
+    expect(existsSync(join(app_, 'src'))).toBe(false)
+    // Our own files: the app's dist and the workspace packages it deploys (third-party packages ship what
+    // their authors publish).
+    const ours = paths.filter((p) => !p.includes('/node_modules/') || p.includes('/node_modules/@sei-k8s/'))
+    expect(ours.filter((p) => /\.test\.(js|ts)$|\/src\//.test(p))).toEqual([])
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', app, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>
+    }
+    // A devDependency may still arrive as a production dependency of a dependency (@kubernetes/client-node
+    // depends on @types/node); it must not arrive for any other reason.
+    const required = new Set(
+      paths
+        .filter((p) => p.includes('/node_modules/') && p.endsWith('/package.json'))
+        .flatMap((p) => {
+          const dep = JSON.parse(readFileSync(p, 'utf8')) as Record<
+            string,
+            Record<string, string> | undefined
+          >
+          return [
+            ...Object.keys(dep['dependencies'] ?? {}),
+            ...Object.keys(dep['optionalDependencies'] ?? {}),
+          ]
+        }),
+    )
+    const present = Object.keys(pkg.devDependencies).filter(
+      (dep) => existsSync(join(app_, 'node_modules', dep)) && !required.has(dep),
+    )
+    expect(present).toEqual([])
+    // The deployed tree must not name the checkout (the layer would depend on where it was cloned).
+    expect(readFileSync(join(app_, 'package.json'), 'utf8')).not.toContain(REPO_ROOT)
+  })
+
+  it.runIf(app === 'sidecar')('answers its start-up probe on the public port from a read-only root', () => {
+    const home = '/tmp/sei'
+    const result = runAndProbe(
+      image,
+      join(work, 'mnt'),
+      [`${ENV.home}=${home}`, `${ENV.chainId}=release-test-1`],
+      [home],
+      `http://127.0.0.1:${PORTS.public}${PUBLIC_PATHS.startupz}`,
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/^200 /)
+  })
+
+  it.runIf(app === 'controller')('renders a SeiNode from a read-only root', () => {
+    const input = readFileSync(join(REPO_ROOT, 'apps/controller/examples/full-node.yaml'), 'utf8')
+    const result = runToCompletion(image, join(work, 'mnt'), ['render', '-f', '-'], input)
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain('kind: StatefulSet')
+  })
+})
