@@ -30,16 +30,31 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true }).map((e) => join(e.parentPath, e.name))
 }
 
+type AppName = 'sidecar' | 'controller'
+const work = mkdtempSync(join(tmpdir(), 'sei-release-images-'))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+const unpacked = new Map<AppName, UnpackedImage>()
+
+function archiveOf(app: AppName): string {
+  return join(releaseDirs()[0], 'images', `${app}.oci.tar`)
+}
+
+/** The app's image unpacked by umoci (once per run) into work/<app>. */
+function imageOf(app: AppName): UnpackedImage {
+  const known = unpacked.get(app)
+  if (known) return known
+  const image = unpackImage(archiveOf(app), TAG, join(work, app))
+  unpacked.set(app, image)
+  return image
+}
+
 describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)('the %s image', (app) => {
-  let work: string
   let archive: string
   let image: UnpackedImage
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), `sei-release-${app}-`))
-    archive = join(releaseDirs()[0], 'images', `${app}.oci.tar`)
-    image = unpackImage(archive, TAG, work)
+    archive = archiveOf(app)
+    image = imageOf(app)
   })
-  afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   it('is accepted by skopeo inspect oci-archive: and umoci stat, with the release labels', () => {
     const inspect = spawnSync('skopeo', ['inspect', `oci-archive:${archive}`], { encoding: 'utf8' })
@@ -52,7 +67,7 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     expect(info.Labels['org.opencontainers.image.revision']).toBe(git('rev-parse', 'HEAD'))
     expect(info.Labels['org.opencontainers.image.ref.name']).toBe(`localhost/sei-k8s/${app}:${TAG}`)
     expect(info.Labels['org.opencontainers.image.licenses']).toBeTruthy()
-    const stat = spawnSync('umoci', ['stat', '--image', `${join(work, 'layout')}:${TAG}`], {
+    const stat = spawnSync('umoci', ['stat', '--image', `${join(work, app, 'layout')}:${TAG}`], {
       encoding: 'utf8',
     })
     expect(stat.status, stat.stderr).toBe(0)
@@ -101,12 +116,14 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     // The deployed tree must not name the checkout (the layer would depend on where it was cloned).
     expect(readFileSync(join(app_, 'package.json'), 'utf8')).not.toContain(REPO_ROOT)
   })
+})
 
-  it.runIf(app === 'sidecar')('answers its start-up probe on the public port from a read-only root', () => {
+describe.skipIf(skipped !== undefined)('the images run from a read-only root as uid 65532', () => {
+  it('sidecar: answers its start-up probe on the public port', () => {
     const home = '/tmp/sei'
     const result = runAndProbe(
-      image,
-      join(work, 'mnt'),
+      imageOf('sidecar'),
+      join(work, 'sidecar-mnt'),
       [`${ENV.home}=${home}`, `${ENV.chainId}=release-test-1`],
       [home],
       `http://127.0.0.1:${PORTS.public}${PUBLIC_PATHS.startupz}`,
@@ -115,9 +132,14 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     expect(result.stdout).toMatch(/^200 /)
   })
 
-  it.runIf(app === 'controller')('renders a SeiNode from a read-only root', () => {
+  it('controller: renders a SeiNode', () => {
     const input = readFileSync(join(REPO_ROOT, 'apps/controller/examples/full-node.yaml'), 'utf8')
-    const result = runToCompletion(image, join(work, 'mnt'), ['render', '-f', '-'], input)
+    const result = runToCompletion(
+      imageOf('controller'),
+      join(work, 'controller-mnt'),
+      ['render', '-f', '-'],
+      input,
+    )
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toContain('kind: StatefulSet')
   })
