@@ -36,8 +36,13 @@ export interface ImageSummary {
   readonly archiveBytes: number
 }
 
-/** Mode normalisation for trees whose modes came from the umask or pnpm's store, not from a package. */
-const PLAIN_MODES = 'u=rwX,go=rX'
+/** The node layer: modes set by installNode, only the umask's traces normalised (node keeps its x bit). */
+const NODE_MODES = 'u=rwX,go=rX'
+/**
+ * The app layer: 0644 files and 0755 directories. Nothing in it is executed directly (node loads the
+ * files), and its x bits depend on the order of build and install (pnpm chmods bin targets it links).
+ */
+const APP_MODES = 'u=rw,go=r,a+X'
 
 /** The environment of every image's config (the Dockerfiles set the same; a unit test compares them). */
 export const IMAGE_ENV = ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'] as const
@@ -118,7 +123,7 @@ export function release(options: ReleaseOptions): ImageSummary[] {
       join(scratch, 'node'),
       join(scratch, 'node-pkg'),
     )
-    writeTar(join(scratch, 'node'), join(scratch, 'node.tar'), { mtime: git.time, mode: PLAIN_MODES })
+    writeTar(join(scratch, 'node'), join(scratch, 'node.tar'), { mtime: git.time, mode: NODE_MODES })
     const shared: LayerSpec[] = [
       { tar: join(scratch, 'base.tar'), createdBy: `debian ${lock.debian.suite} packages from ${LOCK_FILE}` },
       { tar: join(scratch, 'node.tar'), createdBy: `${lock.node.package}@${lock.node.version} bin/node` },
@@ -132,7 +137,7 @@ export function release(options: ReleaseOptions): ImageSummary[] {
       const appDir = join(appRoot, APP_DIR)
       deployApp(repoRoot, app.package, appDir)
       const appTar = join(scratch, `${app.name}.tar`)
-      writeTar(appRoot, appTar, { mtime: git.time, mode: PLAIN_MODES })
+      writeTar(appRoot, appTar, { mtime: git.time, mode: APP_MODES })
       const description = (
         JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8')) as { description?: string }
       ).description

@@ -4,7 +4,7 @@
  * on the public port; controller renders a SeiNode).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ENV, PORTS, PUBLIC_PATHS } from '@sei-k8s/contract'
@@ -143,6 +143,12 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
       (dep) => existsSync(join(app_, 'node_modules', dep)) && !required.has(dep),
     )
     expect(present).toEqual([])
+    // Modes are fixed (0644 files, 0755 folders): x bits left by pnpm would depend on the order of steps.
+    const odd = walk(app_).filter((p) => {
+      const stat = lstatSync(p)
+      return (stat.mode & 0o7777) !== (stat.isDirectory() ? 0o755 : 0o644)
+    })
+    expect(odd).toEqual([])
     // The deployed tree must not name the checkout (the layer would depend on where it was cloned).
     expect(readFileSync(join(app_, 'package.json'), 'utf8')).not.toContain(REPO_ROOT)
   })
