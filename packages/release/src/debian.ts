@@ -57,6 +57,17 @@ export function unpackDeb(deb: string, name: string, root: string): void {
   writeFileSync(join(statusDir, name), control)
 }
 
+/** The suite codename (`bookworm`) from /etc/os-release's text: the suite `apt-get download` serves. */
+export function debianSuite(osRelease: string): string {
+  const codename = /^VERSION_CODENAME="?([a-z]+)"?$/m.exec(osRelease)?.[1]
+  if (codename === undefined)
+    throw new ReleaseError(
+      'RELEASE_INPUT_MISSING',
+      '/etc/os-release has no VERSION_CODENAME: not a Debian machine?',
+    )
+  return codename
+}
+
 /** Downloads the current candidate of each package and returns its lock entry (for `sei-release lock`). */
 export function lockCurrent(names: readonly string[], workDir: string): DebianPackage[] {
   mkdirSync(workDir, { recursive: true })

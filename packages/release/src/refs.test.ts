@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { checkRepository, checkVersion, DEFAULT_REPOSITORY, imageRef } from './refs.js'
 
@@ -19,5 +20,16 @@ describe('image references', () => {
     expect(checkRepository('ghcr.io/sei-protocol')).toBeUndefined()
     for (const bad of ['localhost/sei:1', 'Localhost/sei', 'localhost/sei/', ''])
       expect(checkRepository(bad)).toContain(`got "${bad}"`)
+  })
+})
+
+describe('the release version', () => {
+  it('is the version of the root package.json and of every app it ships', () => {
+    const version = (path: string) =>
+      (JSON.parse(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8')) as { version: string })
+        .version
+    const root = version('package.json')
+    expect(checkVersion(root)).toBeUndefined()
+    for (const app of ['sidecar', 'controller']) expect(version(`apps/${app}/package.json`), app).toBe(root)
   })
 })
