@@ -54,6 +54,8 @@ function mountLines(image: UnpackedImage, mnt: string): string[] {
     'ip link set lo up',
     `mount --bind ${shq(image.rootfs)} ${shq(mnt)}`,
     `mount -o remount,bind,ro ${shq(mnt)}`,
+    // Proof the bind is read-only: even root here cannot create a file in it.
+    `if touch ${shq(`${mnt}/.rw-probe`)} 2>/dev/null; then echo 'the image root is writable' >&2; exit 97; fi`,
     `mount -t tmpfs -o size=64m,mode=1777 tmpfs ${shq(`${mnt}/tmp`)}`,
   ]
 }

@@ -168,6 +168,18 @@ describe.skipIf(skipped !== undefined)('the images run from a read-only root as 
     expect(result.stdout).toMatch(/^200 /)
   })
 
+  it('the harness runs as uid/gid 65532 with only /tmp writable', () => {
+    const code = `const fs = require('node:fs')
+      const write = (p) => { try { fs.writeFileSync(p, 'x'); return 'ok' } catch (e) { return e.code } }
+      console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), tmp: write('/tmp/x'), app: write('/app/x') }))`
+    const probe = { ...imageOf('controller'), args: ['/usr/local/bin/node', '-e', code] }
+    const result = runToCompletion(probe, join(work, 'harness-mnt'), [], '')
+    expect(result.code, result.stderr).toBe(0)
+    const seen = JSON.parse(result.stdout) as { uid: number; gid: number; tmp: string; app: string }
+    expect(seen).toMatchObject({ uid: 65532, gid: 65532, tmp: 'ok' })
+    expect(['EROFS', 'EACCES']).toContain(seen.app)
+  })
+
   it('controller: renders a SeiNode', () => {
     const input = readFileSync(join(REPO_ROOT, 'apps/controller/examples/full-node.yaml'), 'utf8')
     const result = runToCompletion(
