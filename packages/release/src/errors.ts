@@ -6,6 +6,7 @@ export type ReleaseErrorCode =
   | 'RELEASE_LOCK_STALE'
   | 'RELEASE_CHECKSUM_MISMATCH'
   | 'RELEASE_INPUT_MISSING'
+  | 'RELEASE_OUT_DIR_OCCUPIED'
 
 export class ReleaseError extends Error {
   readonly code: ReleaseErrorCode

@@ -3,12 +3,12 @@
  * app adds its deployed production tree. Everything is a function of the commit, the lock and the
  * flags, so two runs give the same bytes (the reproducibility test checks it).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { APP_DIR, deployApp } from './app.js'
 import { buildBaseRoot, NONROOT_ID } from './base.js'
-import { writeSums } from './checksums.js'
+import { SUMS_FILE, writeSums } from './checksums.js'
 import { ReleaseError } from './errors.js'
 import { exec } from './exec.js'
 import { buildImage, type LayerSpec } from './image.js'
@@ -72,6 +72,19 @@ function requireBuilt(repoRoot: string): void {
   }
 }
 
+/**
+ * Empties the output folder, refusing one that holds anything but an earlier release (a mistyped
+ * `--out-dir .` must not delete a checkout).
+ */
+function clearOutDir(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, SUMS_FILE)))
+    throw new ReleaseError(
+      'RELEASE_OUT_DIR_OCCUPIED',
+      `--out-dir ${outDir} is not empty and holds no earlier release (no ${SUMS_FILE}); refusing to replace it`,
+    )
+  rmSync(outDir, { recursive: true, force: true })
+}
+
 /** The lock, checked to pin the Node version scripts/run.mjs pins. */
 function checkedLock(repoRoot: string): Lock {
   const lock = readLock(join(repoRoot, LOCK_FILE))
@@ -110,7 +123,7 @@ export function release(options: ReleaseOptions): ImageSummary[] {
   const rootPkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { license?: string }
   const scratch = mkdtempSync(join(tmpdir(), 'sei-release-'))
   try {
-    rmSync(outDir, { recursive: true, force: true })
+    clearOutDir(outDir)
     mkdirSync(join(outDir, 'images'), { recursive: true })
     mkdirSync(join(outDir, 'sbom'), { recursive: true })
 
