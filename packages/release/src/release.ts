@@ -72,15 +72,19 @@ function requireBuilt(repoRoot: string): void {
   }
 }
 
+/** What a release writes at the top of its folder; a folder holding only these is an earlier release. */
+const RELEASE_ENTRIES = new Set(['images', 'sbom', 'manifests', 'policy', SUMS_FILE])
+
 /**
- * Empties the output folder, refusing one that holds anything but an earlier release (a mistyped
- * `--out-dir .` must not delete a checkout).
+ * Empties the output folder, refusing one that holds anything but (part of) an earlier release: a
+ * mistyped `--out-dir .` must not delete a checkout.
  */
 function clearOutDir(outDir: string): void {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, SUMS_FILE)))
+  const foreign = existsSync(outDir) ? readdirSync(outDir).filter((e) => !RELEASE_ENTRIES.has(e)) : []
+  if (foreign.length > 0)
     throw new ReleaseError(
       'RELEASE_OUT_DIR_OCCUPIED',
-      `--out-dir ${outDir} is not empty and holds no earlier release (no ${SUMS_FILE}); refusing to replace it`,
+      `--out-dir ${outDir} holds ${foreign.slice(0, 3).join(', ')}, which no release writes; refusing to replace it`,
     )
   rmSync(outDir, { recursive: true, force: true })
 }
