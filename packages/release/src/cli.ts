@@ -33,7 +33,8 @@ Options:
   --version <x.y.z>        release version (default: the root package.json's version)
   --repository <prefix>    image repository prefix (default: ${DEFAULT_REPOSITORY}); images are
                            <prefix>/sidecar:v<version> and <prefix>/controller:v<version>
-  --out-dir <dir>          output directory, replaced whole (default: dist/release)
+  --out-dir <dir>          output directory, replaced whole; refused if it holds other files
+                           (default: dist/release)
   --node-namespace <ns>    sample namespace of the policies and the proxy RoleBinding (default: default)
   --cache-dir <dir>        downloaded .deb and Node packages (default: ~/.cache/sei-k8s-release)
   -h, --help               this help
