@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library'
 import { ENV, PORTS, PUBLIC_PATHS } from '@sei-k8s/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT, releaseDirs, skipped, VERSION } from './helpers.js'
@@ -72,6 +73,16 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     })
     expect(stat.status, stat.stderr).toBe(0)
     expect(stat.stdout).toContain(`pnpm deploy --prod @sei-k8s/${app}`)
+  })
+
+  it('has an SBOM valid against the CycloneDX 1.6 JSON schema (strict)', async () => {
+    const text = readFileSync(join(releaseDirs()[0], 'sbom', `${app}.cdx.json`), 'utf8')
+    const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6)
+    expect(await validator.validate(text)).toBeNull()
+    // Negative control: the validator does reject a broken document.
+    const broken = text.replace('"alg": "SHA-256"', '"alg": "SHA-999"')
+    expect(broken).not.toBe(text)
+    expect(await validator.validate(broken)).not.toBeNull()
   })
 
   it('has an SBOM naming every npm package, Debian package and the Node binary in it', () => {
