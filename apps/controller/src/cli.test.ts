@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse, parseAllDocuments } from 'yaml'
 import { manifestFiles } from './manifests/index.js'
+import { DEFAULT_PLATFORM, loadPlatformConfig } from './platform.js'
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = join(PACKAGE_DIR, 'dist', 'main.js')
@@ -144,5 +145,39 @@ describe('manifests (process)', () => {
     expect(readFileSync(join(out, 'crd/seinodes.sei.io.yaml'), 'utf8')).toBe(
       expected.get('crd/seinodes.sei.io.yaml'),
     )
+  })
+
+  it('ships --image in the Deployment and --sidecar-image in a platform config passed to run --config', () => {
+    const out = join(tmp, 'release-config')
+    const image = 'localhost/sei-k8s/controller:v9.9.9'
+    const sidecar = 'localhost/sei-k8s/sidecar:v9.9.9'
+    const { code } = run(['manifests', '--out-dir', out, '--image', image, '--sidecar-image', sidecar])
+    expect(code).toBe(0)
+    const deployment = parse(readFileSync(join(out, 'manager/deployment.yaml'), 'utf8')) as {
+      spec: { template: { spec: { containers: { image: string; args: string[] }[] } } }
+    }
+    const [manager] = deployment.spec.template.spec.containers
+    expect(manager?.image).toBe(image)
+    expect(manager?.args).toContain('--config=/etc/sei-k8s-controller/platform.yaml')
+    const configMap = parse(readFileSync(join(out, 'manager/platform-config.yaml'), 'utf8')) as {
+      data: Record<string, string>
+    }
+    const platform = loadPlatformConfig(parse(configMap.data['platform.yaml'] ?? ''))
+    expect(platform.ok && platform.value.images).toEqual({
+      sidecar,
+      rbacProxy: DEFAULT_PLATFORM.images.rbacProxy,
+    })
+    expect(kinds(readFileSync(join(out, 'install.yaml'), 'utf8')).slice(0, 4)).toEqual([
+      'CustomResourceDefinition/seinodes.sei.io',
+      'Namespace/sei-k8s-controller-system',
+      'ServiceAccount/sei-k8s-controller-manager',
+      'ConfigMap/sei-k8s-controller-platform',
+    ])
+  })
+
+  it('rejects an image reference with whitespace as a usage error', () => {
+    const { code, stderr } = run(['manifests', '--out-dir', join(tmp, 'x'), '--sidecar-image', 'a b'])
+    expect(code).toBe(2)
+    expect(stderr).toContain('--sidecar-image must be an image reference, got "a b"')
   })
 })

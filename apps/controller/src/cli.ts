@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
+import { IMAGE_REF } from './api/schema-parts.js'
 import { ControllerError, ERROR_CODES } from './errors.js'
 import { DEFAULT_MANIFEST_OPTIONS, manifestFiles } from './manifests/index.js'
 import { toJsonArray, toYamlStream } from './output.js'
@@ -41,6 +42,9 @@ manifests options:
       --out-dir <dir>           Directory to write (default: config).
       --node-namespace <ns>     Namespace whose seid-node ServiceAccount gets kube-rbac-proxy's
                                 TokenReview/SAR rights; repeatable (default: ${DEFAULT_MANIFEST_OPTIONS.nodeNamespaces.join(', ')}).
+      --image <ref>             Controller image of the Deployment (default: ${DEFAULT_MANIFEST_OPTIONS.image}).
+      --sidecar-image <ref>     Ship a platform config ConfigMap with this sidecar image and pass it to
+                                \`run --config\` (default: none; the controller's built-in default applies).
 
   -h, --help                    Show this help.
 
@@ -124,6 +128,8 @@ async function manifests(args: readonly string[], io: CliIo): Promise<number> {
     options: {
       'out-dir': { type: 'string', default: 'config' },
       'node-namespace': { type: 'string', multiple: true },
+      image: { type: 'string' },
+      'sidecar-image': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -131,7 +137,21 @@ async function manifests(args: readonly string[], io: CliIo): Promise<number> {
   })
   if (values.help) return help(io)
   const nodeNamespaces = values['node-namespace'] ?? DEFAULT_MANIFEST_OPTIONS.nodeNamespaces
-  const files = manifestFiles({ ...DEFAULT_MANIFEST_OPTIONS, nodeNamespaces })
+  const image = values.image ?? DEFAULT_MANIFEST_OPTIONS.image
+  const sidecarImage = values['sidecar-image']
+  for (const [flag, ref] of [
+    ['--image', image],
+    ['--sidecar-image', sidecarImage],
+  ] as const) {
+    if (ref !== undefined && !new RegExp(IMAGE_REF).test(ref))
+      usage(`manifests: ${flag} must be an image reference, got "${ref}"`)
+  }
+  const files = manifestFiles({
+    ...DEFAULT_MANIFEST_OPTIONS,
+    nodeNamespaces,
+    image,
+    ...(sidecarImage === undefined ? {} : { sidecarImage }),
+  })
   const outDir = values['out-dir']
   for (const [path, content] of files) await io.writeFile(`${outDir}/${path}`, content)
   io.stderr(`wrote ${files.size} files under ${outDir}/\n`)

@@ -9,6 +9,7 @@ import {
   buildDeployment,
   buildMetricsService,
   buildNamespace,
+  buildPlatformConfigMap,
   buildServiceAccount,
   DEFAULT_MANIFEST_OPTIONS,
   type ManifestOptions,
@@ -34,6 +35,9 @@ export function installObjects(options: ManifestOptions = DEFAULT_MANIFEST_OPTIO
     ['crd/seinodes.sei.io.yaml', buildSeiNodeCrd()],
     ['manager/namespace.yaml', buildNamespace()],
     ['manager/service-account.yaml', buildServiceAccount()],
+    ...(options.sidecarImage === undefined
+      ? []
+      : [['manager/platform-config.yaml', buildPlatformConfigMap(options.sidecarImage)] as [string, object]]),
     ['rbac/manager-role.yaml', buildManagerRole()],
     ['rbac/manager-role-binding.yaml', buildManagerRoleBinding()],
     ['rbac/leader-election-role.yaml', buildLeaderElectionRole()],

@@ -10,8 +10,10 @@ import {
   CONTROLLER_PORTS,
   NAMESPACE_NAME_LABEL,
 } from '@sei-k8s/contract'
+import { stringify } from 'yaml'
 import { restrictedContext } from '../build/containers.js'
 import { NON_ROOT_ID } from '../build/pod.js'
+import { DEFAULT_PLATFORM } from '../platform.js'
 import { RELEASE_VERSION } from '../version.js'
 
 /** Options of the install manifests. */
@@ -20,6 +22,11 @@ export interface ManifestOptions {
   readonly image: string
   /** Namespaces whose `seid-node` ServiceAccount kube-rbac-proxy runs as (TokenReview/SAR rights). */
   readonly nodeNamespaces: readonly string[]
+  /**
+   * The sidecar image the controller puts into node pods. When set, the manifests carry it in a platform
+   * config ConfigMap that the Deployment passes to `run --config`, so a release ships both halves together.
+   */
+  readonly sidecarImage?: string
 }
 
 export const DEFAULT_MANIFEST_OPTIONS: ManifestOptions = {
@@ -30,6 +37,11 @@ export const DEFAULT_MANIFEST_OPTIONS: ManifestOptions = {
 /** Name of the controller Deployment and its container. */
 export const MANAGER_NAME = 'sei-k8s-controller-manager'
 export const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
+
+/** The ConfigMap holding the controller's platform config, and where the Deployment mounts it. */
+export const PLATFORM_CONFIG_MAP_NAME = 'sei-k8s-controller-platform'
+export const PLATFORM_CONFIG_KEY = 'platform.yaml'
+export const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
 
@@ -60,6 +72,17 @@ export function buildServiceAccount(): object {
   }
 }
 
+/** The platform config ConfigMap: this release's sidecar image and the contract's kube-rbac-proxy image. */
+export function buildPlatformConfigMap(sidecarImage: string): object {
+  const platform = { images: { sidecar: sidecarImage, rbacProxy: DEFAULT_PLATFORM.images.rbacProxy } }
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: PLATFORM_CONFIG_MAP_NAME, namespace: CONTROLLER.namespace, labels: labels() },
+    data: { [PLATFORM_CONFIG_KEY]: stringify(platform) },
+  }
+}
+
 function httpProbe(path: string, periodSeconds: number): object {
   return {
     httpGet: { path, port: CONTROLLER_PORTS.health, scheme: 'HTTP' },
@@ -70,6 +93,7 @@ function httpProbe(path: string, periodSeconds: number): object {
 
 /** The controller Deployment: non-root, read-only root fs, probes on its health port, leader election on. */
 export function buildDeployment(options: ManifestOptions): object {
+  const platform = options.sidecarImage !== undefined
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -99,6 +123,7 @@ export function buildDeployment(options: ManifestOptions): object {
                 '--leader-elect=true',
                 `--health-port=${CONTROLLER_PORTS.health}`,
                 `--metrics-port=${CONTROLLER_PORTS.metrics}`,
+                ...(platform ? [`--config=${PLATFORM_CONFIG_DIR}/${PLATFORM_CONFIG_KEY}`] : []),
               ],
               ports: [
                 {
@@ -116,8 +141,18 @@ export function buildDeployment(options: ManifestOptions): object {
               readinessProbe: { ...httpProbe(CONTROLLER_PATHS.readyz, 10), initialDelaySeconds: 5 },
               resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
               securityContext: restrictedContext(true),
+              ...(platform
+                ? {
+                    volumeMounts: [
+                      { name: 'platform-config', mountPath: PLATFORM_CONFIG_DIR, readOnly: true },
+                    ],
+                  }
+                : {}),
             },
           ],
+          ...(platform
+            ? { volumes: [{ name: 'platform-config', configMap: { name: PLATFORM_CONFIG_MAP_NAME } }] }
+            : {}),
         },
       },
     },
