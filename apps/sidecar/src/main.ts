@@ -43,6 +43,8 @@ async function main(argv: readonly string[]): Promise<number> {
     sidecar = await startSidecar(loaded.config, log, SHUTDOWN)
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed')
+    // The one line an operator reads in `kubectl logs` / the terminal, e.g. a taken port by variable.
+    process.stderr.write(`sei-sidecar: start-up failed: ${(error as Error).message ?? String(error)}\n`)
     return 1
   }
   const stopped = new Promise<boolean>((resolve) => {

@@ -31,6 +31,6 @@ export const SIDECAR_LIMITS = {
   },
   /** `Retry-After` of a 503 when another process holds the store's write lock. */
   storeBusyRetryAfterSeconds: 1,
-  /** Retention pruning: runs this often, deleting at most `pruneBatch` rows per step. */
-  retention: { pruneIntervalMs: 60_000, pruneBatch: 500 },
+  /** Retention pruning runs every `intervalMs`, deleting at most `batch` rows per step. */
+  retention: { intervalMs: 60_000, batch: 500 },
 } as const

@@ -1,6 +1,6 @@
 /**
- * The public listener (0.0.0.0): health probes and metrics only, no authentication. Identity headers are
- * ignored here: nothing on this instance reads them. Never listens by itself; main.ts does.
+ * The public listener (`::`, dual-stack): health probes and metrics only, no authentication. Identity
+ * headers are ignored here: nothing on this instance reads them. Never listens by itself.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -13,6 +13,6 @@ export function buildPublicServer(
 ): FastifyInstance {
   const app = Fastify(serverOptions(deps.log, { logRequests: false, limits: deps.limits }))
   installErrorHandlers(app)
-  registerPublicRoutes(app, deps, true)
+  registerPublicRoutes(app, deps)
   return app
 }
