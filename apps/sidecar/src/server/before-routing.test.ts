@@ -40,6 +40,29 @@ describe('authentication before routing', () => {
   })
 })
 
+describe('probe fast path (answered by the HTTP server, as the fastify route would)', () => {
+  it.each(['/v0/healthz', '/v0/livez', '/v0/startupz'])(
+    'answers %s like the route, GET and HEAD',
+    async (path) => {
+      for (const isReady of [false, true]) {
+        h.lifecycle.setReady(isReady)
+        const fast = await fetch(`${base.public}${path}`)
+        const routed = await h.public.inject({ url: path })
+        expect([fast.status, await fast.text()]).toEqual([routed.statusCode, routed.body])
+        expect(fast.headers.get('content-type')).toBe(routed.headers['content-type'])
+        expect(fast.headers.get('cache-control')).toBe('no-store')
+        const head = await fetch(`${base.public}${path}`, { method: 'HEAD' })
+        expect([head.status, await head.text()]).toEqual([routed.statusCode, ''])
+      }
+    },
+  )
+
+  it('leaves ?verbose and other methods to fastify', async () => {
+    expect(await (await fetch(`${base.public}/v0/livez?verbose`)).text()).toContain('[+]store ok')
+    expect((await fetch(`${base.public}/v0/healthz`, { method: 'POST' })).status).toBe(404)
+  })
+})
+
 describe('a store locked by another process', () => {
   it('answers probes at once and submissions with 503 + Retry-After, not a frozen event loop', async () => {
     const other = new DatabaseSync(storePath(h.home))

@@ -43,16 +43,18 @@ export function healthChecks(deps: PublicRouteDeps): Record<'startupz' | 'livez'
   }
 }
 
+/** Headers of every health answer (the fastify routes and the fast path alike). */
+export const HEALTH_HEADERS = {
+  'content-type': 'text/plain; charset=utf-8',
+  'cache-control': 'no-store',
+} as const
+
 export function registerPublicRoutes(app: FastifyInstance, deps: PublicRouteDeps): void {
   const checks = healthChecks(deps)
   const health = (endpoint: keyof typeof checks, path: string) =>
     app.get(path, async (request, reply) => {
       const report = aggregateHealth(endpoint, checks[endpoint], parseHealthQuery(request.query))
-      return reply
-        .code(report.httpStatus)
-        .header('content-type', 'text/plain; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(report.body)
+      return reply.code(report.httpStatus).headers(HEALTH_HEADERS).send(report.body)
     })
   // startupz must not wait for mark-ready. The sidecar runs as a native sidecar (an init container with
   // restartPolicy Always): kubelet starts the next init container, kube-rbac-proxy, only once this
