@@ -16,6 +16,7 @@ describe('loadConfig', () => {
         chainId: 'pacific-1',
         seidRpcUrl: 'http://127.0.0.1:26657',
         retention: { maxAgeHours: 168, maxCount: 10_000 },
+        hasNodeOptions: false,
       },
     })
   })
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
       SEI_HOME: '/data/sei',
       SEI_SIDECAR_TASK_RETENTION_HOURS: '24',
       SEI_SIDECAR_TASK_RETENTION_COUNT: '500',
+      NODE_OPTIONS: '--max-semi-space-size=2',
     })
     expect(result).toMatchObject({
       ok: true,
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
         home: '/data/sei',
         seidRpcUrl: 'http://127.0.0.1:3000',
         retention: { maxAgeHours: 24, maxCount: 500 },
+        hasNodeOptions: true,
       },
     })
   })

@@ -72,6 +72,8 @@ export interface Engine {
 interface ActiveRun {
   readonly controller: AbortController
   done: Promise<void>
+  /** The slot was given back already (a lane-less task frees it when its handler returns). */
+  isSlotFree?: boolean
 }
 
 function storeError(action: string, error: unknown): SidecarError {
@@ -121,6 +123,9 @@ export function createEngine(deps: EngineDeps): Engine {
   function record(task: TaskRecord, entry: ActiveRun): void {
     // A cancelled or superseded run writes nothing.
     if (active.get(task.id) !== entry || isStopped) return
+    // Only a lane needs its slot held until the outcome is on disk (see the module comment); other
+    // types free it now, so instant tasks are not throttled by the commit cadence.
+    if (deps.registry.get(task.type)?.lane === undefined) releaseSlot(task, entry)
     const attempt = (n: number): void => {
       durably('recording task outcome', () => deps.store.update(task)).then(
         () => {
@@ -139,10 +144,17 @@ export function createEngine(deps: EngineDeps): Engine {
     attempt(1)
   }
 
-  function finish(task: TaskRecord): void {
-    active.delete(task.id)
+  function releaseSlot(task: TaskRecord, entry: ActiveRun): void {
+    if (entry.isSlotFree) return
+    entry.isSlotFree = true
     slots.release(task.type)
     schedulePump()
+  }
+
+  function finish(task: TaskRecord): void {
+    const entry = active.get(task.id)
+    active.delete(task.id)
+    if (entry) releaseSlot(task, entry)
   }
 
   /** Runs the handler of a task whose slot is taken. */

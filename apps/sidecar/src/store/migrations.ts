@@ -24,5 +24,6 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE tasks ADD COLUMN started_at TEXT;
    ALTER TABLE tasks ADD COLUMN deadline_at TEXT;
    UPDATE tasks SET queue_seq = seq, started_at = submitted_at;
-   CREATE INDEX tasks_queue ON tasks (status, started_at, queue_seq);`,
+   CREATE INDEX tasks_queue ON tasks (status, started_at, queue_seq);
+   CREATE INDEX tasks_queue_seq ON tasks (queue_seq);`,
 ]
