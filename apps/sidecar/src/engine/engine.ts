@@ -318,7 +318,17 @@ export function createEngine(deps: EngineDeps): Engine {
         run(task)
       }
       const queued = storeCall('counting queued tasks', () => deps.store.countQueuedByType())
-      for (const [type, n] of queued) slots.addQueued(type, n)
+      for (const [type, n] of queued) {
+        if (deps.registry.get(type)) slots.addQueued(type, n)
+        else {
+          // Queued by a sidecar version that knew this type: run them now, to fail with a clear error,
+          // rather than let them hold queue places forever.
+          for (const task of storeCall('reading queued tasks', () => deps.store.nextQueued([type], n))) {
+            slots.take(task.type)
+            run(task)
+          }
+        }
+      }
       schedulePump()
       return started.length
     },

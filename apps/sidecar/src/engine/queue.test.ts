@@ -157,4 +157,21 @@ describe('bounded task engine', () => {
     await new Promise((r) => setTimeout(r, 30))
     expect(started).toEqual(['a', 'b'])
   })
+
+  it('fails queued tasks of a type this version does not know, instead of holding the queue', async () => {
+    const first = setup()
+    for (const label of ['1', '2']) await first.engine.submit({ type: 'laned-a', params: { label } })
+    await first.close()
+    gates.clear()
+    const raw = openStore(first.path)
+    raw.insert({ id: 'gone-1', type: 'retired-type', status: 'running', run: 1, submittedAt: 'x' })
+    raw.close()
+    const second = setup({ path: first.path })
+    second.engine.rehydrate()
+    expect(second.engine.queuedCount).toBe(1)
+    await eventually(() => (second.engine.get('gone-1').status === 'failed' ? true : undefined))
+    expect(second.engine.get('gone-1').error).toBe(
+      'task type retired-type is not known to this sidecar version',
+    )
+  })
 })
