@@ -18,7 +18,7 @@ const json = JSON as unknown as {
 const INTEGER = /^-?[0-9]+$/
 
 /** Thrown for a `__proto__` key: merged into an object later, it would replace that object's prototype. */
-export class ForbiddenKeyError extends SyntaxError {}
+class ForbiddenKeyError extends SyntaxError {}
 
 function revive(key: string, value: unknown, context?: ReviverContext): unknown {
   if (key === '__proto__') throw new ForbiddenKeyError('object key "__proto__" is not allowed')
@@ -32,7 +32,7 @@ function revive(key: string, value: unknown, context?: ReviverContext): unknown 
  * Nesting depth of a JSON text, by a linear scan that skips strings. Run before parsing: V8's reviver
  * walk (and anything recursive after it) overflows the stack on a few thousand levels.
  */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0
   let max = 0
   let inString = false

@@ -33,7 +33,7 @@ export const TaskIdParams = Type.Object({
 })
 
 /** `GET /v0/status`. */
-export const StatusResponse = Type.Object({
+const StatusResponse = Type.Object({
   status: Type.Union([Type.Literal('Initializing'), Type.Literal('Ready')]),
 })
 export type StatusResponse = Static<typeof StatusResponse>

@@ -17,8 +17,8 @@ const POLL_MS = 1000
 const REQUEST_TIMEOUT_MS = 5000
 const MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 
-export const CONDITIONS = ['height', 'catchingUp'] as const
-export const ACTIONS = ['SIGTERM_SEID'] as const
+const CONDITIONS = ['height', 'catchingUp'] as const
+const ACTIONS = ['SIGTERM_SEID'] as const
 
 const Params = Type.Object(
   {
@@ -62,14 +62,14 @@ export function conditionHolds(condition: Condition, info: SyncInfo): boolean {
 }
 
 /** Either shape as one condition; the upstream `catchingUp` condition means "caught up". */
-export function toCondition(params: Params): Condition {
+function toCondition(params: Params): Condition {
   if (params.condition === 'height') return { height: params.targetHeight }
   if (params.condition === 'catchingUp') return { catchingUp: false }
   return { height: params.height, catchingUp: params.catchingUp }
 }
 
 /** Field combinations the schema cannot express; a message naming the field. */
-export function checkShape(params: Params): string | undefined {
+function checkShape(params: Params): string | undefined {
   if (params.condition !== undefined) {
     if (params.height !== undefined || params.catchingUp !== undefined) {
       return 'params.condition: use either {condition, targetHeight} or {height, catchingUp}, not both'
