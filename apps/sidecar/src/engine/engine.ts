@@ -16,18 +16,13 @@ import type { Logger } from 'pino'
 import { SidecarError, toError } from '../errors.js'
 import type { SubmitTaskBody } from '../server/schemas.js'
 import { isBusyError, type TaskStore } from '../store/store.js'
+import { type Admission, admit, undoAdmission } from './admission.js'
 import { createCommitBatcher } from './commit-batcher.js'
 import type { ParamsLimits } from './params-limits.js'
 import type { TaskContext, TaskRegistry } from './registry.js'
 import { createSlots, type TaskLimits } from './slots.js'
-import {
-  completeTask,
-  decideSubmission,
-  failTask,
-  type TaskRecord,
-  type TaskResult,
-  toTaskResult,
-} from './state.js'
+import { completeTask, failTask, type TaskRecord, type TaskResult, toTaskResult } from './state.js'
+import { storeCall, storeError } from './store-errors.js'
 import { parseSubmission } from './submission.js'
 
 /** `GET TASK_API_PATHS.tasks` returns at most this many, newest first (as the Go sidecar). */
@@ -74,25 +69,6 @@ interface ActiveRun {
   done: Promise<void>
   /** The slot was given back already (a lane-less task frees it when its handler returns). */
   isSlotFree?: boolean
-}
-
-function storeError(action: string, error: unknown): SidecarError {
-  if (error instanceof SidecarError) return error
-  if (isBusyError(error)) {
-    return new SidecarError('STORE_BUSY', action, {
-      cause: error,
-      retryAfterSeconds: SIDECAR_LIMITS.storeBusyRetryAfterSeconds,
-    })
-  }
-  return new SidecarError('STORE_FAILED', action, { cause: error })
-}
-
-function storeCall<T>(action: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (error) {
-    throw storeError(action, error)
-  }
 }
 
 export function createEngine(deps: EngineDeps): Engine {
@@ -237,34 +213,15 @@ export function createEngine(deps: EngineDeps): Engine {
     async submit(body) {
       if (isStopped) throw new SidecarError('SHUTTING_DOWN')
       const submission = parseSubmission(body, deps.registry, newId, deps.paramsLimits)
-      let accounted: 'started' | 'queued' | undefined
+      let admitted: Admission | undefined
+      const admission = { store: deps.store, slots, limits, now, deadlineOf }
       // Read and write in one batch: a duplicate id in the same burst sees the pending row.
       const decision = await durably('recording task', () => {
-        const existing = deps.store.get(submission.id)
-        const decided = decideSubmission(existing, submission, now().toISOString())
-        if (decided.kind !== 'create' && decided.kind !== 'rerun') return decided
-        let task = decided.task
-        const isStarting = slots.canStartNow(task.type)
-        if (isStarting) {
-          const startedMs = now().getTime()
-          task = {
-            ...task,
-            startedAt: new Date(startedMs).toISOString(),
-            deadlineAt: deadlineOf(task, startedMs),
-          }
-        } else if (slots.queued >= limits.maxQueued) {
-          return { kind: 'full' as const }
-        }
-        if (decided.kind === 'create') deps.store.insert(task)
-        else deps.store.requeue(task)
-        if (isStarting) slots.take(task.type)
-        else slots.addQueued(task.type, 1)
-        accounted = isStarting ? 'started' : 'queued'
-        return { ...decided, task }
+        admitted = admit(admission, submission)
+        return admitted
       }).catch((error: unknown) => {
         // The batch did not commit: give back what this submission took.
-        if (accounted === 'started') slots.release(submission.type)
-        if (accounted === 'queued') slots.addQueued(submission.type, -1)
+        undoAdmission(slots, admitted)
         throw error
       })
       switch (decision.kind) {
@@ -280,7 +237,7 @@ export function createEngine(deps: EngineDeps): Engine {
         case 'rerun':
           deps.metrics.submitted(decision.task.type)
           // Only after COMMIT: a handler never runs for a task that is not on disk.
-          if (accounted === 'started') run(decision.task)
+          if (decision.isStarted) run(decision.task)
           else schedulePump()
           return { id: decision.task.id }
       }
