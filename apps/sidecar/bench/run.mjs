@@ -1,40 +1,50 @@
 #!/usr/bin/env node
 // Sidecar benchmark (not a test: prints figures, never fails on timing).
 //
-//   pnpm --filter @sei-k8s/sidecar run bench [-- --public-url URL --tasks-url URL --duration S --connections N]
+//   pnpm --filter @sei-k8s/sidecar run bench [-- --duration 10 --connections 32 --reps 3]
 //
-// Without URLs it starts the built sidecar (dist/main.js) on free loopback ports with a temp SEI_HOME.
-// With URLs it measures that sidecar instead (the tasks URL must reach the loopback tasks listener).
-// Memory comes from the sidecar's own process_resident_memory_bytes, so it works for any sidecar.
-import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+// Setup of issue 9, so figures compare with the Go sidecar's: the built sidecar (the bundled bin) pinned
+// to core 0 (`taskset -c 0`), the load generator `wrk` (Debian package) pinned to core 1, 32 connections,
+// 10 s, 3 repetitions, medians. Each figure is printed with the 1-minute load average measured just
+// before it: on a shared machine other work competes for both cores and depresses the figures.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
+import { SIDECAR_NODE_OPTIONS } from '@sei-k8s/contract'
+import { timing } from './timing.mjs'
 
 const { values } = parseArgs({
-  // pnpm forwards the `--` separator itself.
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
-    'public-url': { type: 'string' },
-    'tasks-url': { type: 'string' },
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    reps: { type: 'string', default: '3' },
+    'start-runs': { type: 'string', default: '11' },
     help: { type: 'boolean', short: 'h' },
   },
 })
 if (values.help) {
   process.stdout.write(
-    'usage: bench/run.mjs [--public-url http://host:9100] [--tasks-url http://127.0.0.1:7777] [--duration 5] [--connections 32]\n',
+    'usage: bench/run.mjs [--duration 10] [--connections 32] [--reps 3] [--start-runs 11]\n',
   )
   process.exit(0)
 }
 const duration = Number(values.duration)
 const connections = Number(values.connections)
-const IDENTITY = { 'x-remote-user': 'bench' }
+const reps = Number(values.reps)
+const BIN = new URL('../dist/bundle/sei-sidecar.cjs', import.meta.url).pathname
+const IDENTITY = { 'x-remote-user': 'bench', 'content-type': 'application/json' }
+
+if (spawnSync('wrk', ['--version']).error) {
+  process.stderr.write('bench needs wrk: apt-get install -y wrk\n')
+  process.exit(2)
+}
+
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 async function freePort() {
   const server = createServer()
@@ -44,103 +54,194 @@ async function freePort() {
   return port
 }
 
-async function startLocal() {
-  const home = mkdtempSync(join(tmpdir(), 'sidecar-bench-'))
+async function answers(url) {
+  return fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  )
+}
+
+/** Starts the bundled sidecar on core 0; resolves once the public port answers. */
+async function startSidecar(home) {
   const [tasksPort, publicPort] = [await freePort(), await freePort()]
-  const child = spawn(process.execPath, [new URL('../dist/main.js', import.meta.url).pathname], {
+  const started = performance.now()
+  const child = spawn('taskset', ['-c', '0', process.execPath, BIN], {
     env: {
       PATH: process.env.PATH,
       SEI_HOME: home,
       SEI_CHAIN_ID: 'bench-1',
       SEI_SIDECAR_PORT: String(tasksPort),
       SEI_SIDECAR_PUBLIC_PORT: String(publicPort),
+      // As the pod runs it (contract SIDECAR_NODE_OPTIONS).
+      NODE_OPTIONS: SIDECAR_NODE_OPTIONS,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: 'ignore',
   })
   const publicUrl = `http://127.0.0.1:${publicPort}`
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${publicUrl}/v0/startupz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) break
-    await new Promise((r) => setTimeout(r, 50))
-  }
+  while (!(await answers(`${publicUrl}/v0/livez`))) await new Promise((r) => setTimeout(r, 1))
+  const startMs = performance.now() - started
+  const exited = new Promise((r) => child.once('exit', r))
   return {
+    pid: child.pid,
+    startMs,
     publicUrl,
     tasksUrl: `http://127.0.0.1:${tasksPort}`,
-    stop: async () => {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal)
       await exited
-      rmSync(home, { recursive: true, force: true })
     },
   }
 }
 
-async function rssMiB(publicUrl) {
-  const text = await (await fetch(`${publicUrl}/v0/metrics`)).text()
-  const match = /^process_resident_memory_bytes (\d+(?:\.\d+)?)/m.exec(text)
-  return match ? (Number(match[1]) / 1024 / 1024).toFixed(1) : 'n/a'
-}
-
-function summarize(name, result, unit = 'req/s') {
+/** RSS and private memory (MiB) of a process, from /proc (ps counts no shared file pages separately). */
+function memory(pid) {
+  // taskset execs node in place, so the pid is node's.
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0)
   return {
-    name,
-    [unit]: Math.round(result.requests.average),
-    'p50 ms': result.latency.p50,
-    'p99 ms': result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    rss: (kib('Rss') / 1024).toFixed(1),
+    private: ((kib('Private_Clean') + kib('Private_Dirty')) / 1024).toFixed(1),
   }
 }
 
-const local = values['public-url'] ? undefined : await startLocal()
-const publicUrl = values['public-url'] ?? local.publicUrl
-const tasksUrl = values['tasks-url'] ?? local?.tasksUrl
+/** One wrk run on core 1; returns req/s and p99 in ms. */
+function wrk(url, lua) {
+  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${duration}s`, '--latency']
+  if (lua) args.push('-s', lua)
+  const out = spawnSync('taskset', [...args, url], { encoding: 'utf8' }).stdout
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN)
+  const p99 = /99%\s+([\d.]+)(us|ms|s)\b/.exec(out)
+  const p99Ms = p99 ? Number(p99[1]) * { us: 0.001, ms: 1, s: 1000 }[p99[2]] : Number.NaN
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+  return { rps, p99Ms, non2xx, requests }
+}
+
+function repeated(name, url, lua) {
+  const runs = []
+  for (let i = 0; i < reps; i++) runs.push({ ...wrk(url, lua), load: load() })
+  return {
+    case: name,
+    'req/s (median)': Math.round(median(runs.map((r) => r.rps))),
+    'p99 ms (median)': median(runs.map((r) => r.p99Ms)),
+    'req/s per rep': runs.map((r) => Math.round(r.rps)).join(' / '),
+    'load avg per rep': runs.map((r) => r.load).join(' / '),
+    non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+    requests: runs.reduce((n, r) => n + r.requests, 0),
+  }
+}
+
+/** The ceiling on this machine right now: a bare node:http server answering "ok", same pinning. */
+async function bareNodeReference() {
+  const port = await freePort()
+  const script = `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1')`
+  const child = spawn('taskset', ['-c', '0', process.execPath, '-e', script], { stdio: 'ignore' })
+  while (!(await answers(`http://127.0.0.1:${port}/`))) await new Promise((r) => setTimeout(r, 5))
+  try {
+    return repeated('reference: bare node:http "ok" (not the sidecar)', `http://127.0.0.1:${port}/`)
+  } finally {
+    child.kill()
+  }
+}
+
+async function startTimes(runs) {
+  // One SEI_HOME for all runs, as a pod keeps its volume across container restarts: the first start
+  // is cold (no compile cache yet), the others warm.
+  const home = mkdtempSync(join(tmpdir(), 'sidecar-bench-start-'))
+  const times = []
+  const loads = []
+  for (let i = 0; i < runs; i++) {
+    loads.push(load())
+    const sidecar = await startSidecar(home)
+    times.push(sidecar.startMs)
+    await sidecar.stop('SIGKILL')
+  }
+  rmSync(home, { recursive: true, force: true })
+  const warm = times.slice(1)
+  return {
+    cold: times[0].toFixed(0),
+    warmMedian: median(warm).toFixed(0),
+    warm: warm.map((t) => t.toFixed(0)).join(' '),
+    load: `${loads[0]}..${loads.at(-1)}`,
+  }
+}
+
+async function post(tasksUrl, body) {
+  const res = await fetch(`${tasksUrl}/v0/tasks`, {
+    method: 'POST',
+    headers: IDENTITY,
+    body: JSON.stringify(body),
+  })
+  return res.status
+}
+
+const home = mkdtempSync(join(tmpdir(), 'sidecar-bench-'))
+const lua = join(home, 'submit.lua')
+writeFileSync(
+  lua,
+  [
+    'wrk.method = "POST"',
+    'wrk.body = \'{"type":"mark-ready"}\'',
+    'wrk.headers["Content-Type"] = "application/json"',
+    'wrk.headers["X-Remote-User"] = "bench"',
+    '',
+  ].join('\n'),
+)
+const rows = []
+const memoryRows = []
 try {
-  // healthz answers 200 only after mark-ready.
-  if (tasksUrl) {
-    await fetch(`${tasksUrl}/v0/tasks`, {
-      method: 'POST',
-      headers: { ...IDENTITY, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'mark-ready' }),
+  const start = await startTimes(Number(values['start-runs']))
+  const sidecar = await startSidecar(home)
+  try {
+    await post(sidecar.tasksUrl, { type: 'mark-ready' })
+    await new Promise((r) => setTimeout(r, 2000))
+    memoryRows.push({ when: 'idle (2 s after start)', ...memory(sidecar.pid), load: load() })
+    rows.push(repeated('GET /v0/healthz', `${sidecar.publicUrl}/v0/healthz`))
+    rows.push(await bareNodeReference())
+    const submit = repeated('POST /v0/tasks (mark-ready, durable acks)', `${sidecar.tasksUrl}/v0/tasks`, lua)
+    rows.push(submit)
+    memoryRows.push({
+      when: `right after ${submit.requests} submissions`,
+      ...memory(sidecar.pid),
+      load: load(),
     })
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  const idle = await rssMiB(publicUrl)
-  const rows = []
-  rows.push(
-    summarize('GET /v0/healthz', await autocannon({ url: `${publicUrl}/v0/healthz`, connections, duration })),
-  )
-  rows.push(
-    summarize('GET /v0/metrics', await autocannon({ url: `${publicUrl}/v0/metrics`, connections, duration })),
-  )
-  if (tasksUrl) {
-    const submit = await autocannon({
-      url: tasksUrl,
-      connections: Math.min(connections, 16),
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v0/tasks',
-          headers: { ...IDENTITY, 'content-type': 'application/json' },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ id: randomUUID(), type: 'mark-ready' }),
-          }),
-        },
-      ],
+    await new Promise((r) => setTimeout(r, 10_000))
+    memoryRows.push({ when: '10 s later', ...memory(sidecar.pid), load: load() })
+    // Worst case under the task bound: every running slot of await-condition taken (it polls a closed
+    // port until its timeout), the rest of the durable queue full, big-ish params on each.
+    const pad = 'x'.repeat(4000)
+    let accepted = 0
+    let refused = 0
+    for (let i = 0; i < 1100; i++) {
+      const status = await post(sidecar.tasksUrl, {
+        type: 'await-condition',
+        params: { condition: 'height', targetHeight: 1e9 + i, timeoutSeconds: 3600 },
+      })
+      if (status === 201) accepted++
+      if (status === 429) refused++
+      await post(sidecar.tasksUrl, {
+        type: 'config-patch',
+        params: { files: { 'client.toml': { pad } } },
+      }).catch(() => 0)
+    }
+    await new Promise((r) => setTimeout(r, 3000))
+    memoryRows.push({
+      when: `task bound full (${accepted} await-condition accepted, ${refused} refused with 429)`,
+      ...memory(sidecar.pid),
+      load: load(),
     })
-    rows.push(summarize('POST /v0/tasks (mark-ready, fresh ids)', submit, 'acks/s'))
+  } finally {
+    await sidecar.stop()
   }
-  const loaded = await rssMiB(publicUrl)
   console.log(
-    `sidecar bench: ${duration}s per case, ${connections} connections, public ${publicUrl}, tasks ${tasksUrl ?? '(not given)'}`,
+    `sidecar bench: sidecar on core 0, wrk on core 1, ${connections} connections, ${duration} s, ${reps} reps`,
   )
   console.table(rows)
-  console.log(`RSS idle ${idle} MiB, after load ${loaded} MiB`)
+  console.log(
+    `start (spawn → public port answering): cold ${start.cold} ms, warm median ${start.warmMedian} ms (${start.warm}), load ${start.load}`,
+  )
+  console.table(memoryRows)
+  console.table(await timing())
 } finally {
-  await local?.stop()
+  rmSync(home, { recursive: true, force: true })
 }

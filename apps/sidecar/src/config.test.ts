@@ -15,6 +15,8 @@ describe('loadConfig', () => {
         home: '/sei',
         chainId: 'pacific-1',
         seidRpcUrl: 'http://127.0.0.1:26657',
+        retention: { maxAgeHours: 168, maxCount: 10_000 },
+        hasNodeOptions: false,
       },
     })
   })
@@ -33,6 +35,9 @@ describe('loadConfig', () => {
       SEI_SIDECAR_LEGACY_PUBLIC_PATHS: 'true',
       SEI_SIDECAR_SEID_RPC_URL: 'http://127.0.0.1:3000/',
       SEI_HOME: '/data/sei',
+      SEI_SIDECAR_TASK_RETENTION_HOURS: '24',
+      SEI_SIDECAR_TASK_RETENTION_COUNT: '500',
+      NODE_OPTIONS: '--max-semi-space-size=2',
     })
     expect(result).toMatchObject({
       ok: true,
@@ -43,6 +48,8 @@ describe('loadConfig', () => {
         isLegacyPublicOnTasks: true,
         home: '/data/sei',
         seidRpcUrl: 'http://127.0.0.1:3000',
+        retention: { maxAgeHours: 24, maxCount: 500 },
+        hasNodeOptions: true,
       },
     })
   })
@@ -60,6 +67,14 @@ describe('loadConfig', () => {
       'SEI_SIDECAR_LEGACY_PUBLIC_PATHS="yes please": expected true or false',
     ],
     [{ SEI_SIDECAR_SEID_RPC_URL: 'ftp://x' }, 'SEI_SIDECAR_SEID_RPC_URL="ftp://x": expected an http(s) URL'],
+    [
+      { SEI_SIDECAR_TASK_RETENTION_HOURS: '0' },
+      'SEI_SIDECAR_TASK_RETENTION_HOURS="0": expected a whole number',
+    ],
+    [
+      { SEI_SIDECAR_TASK_RETENTION_COUNT: '-5' },
+      'SEI_SIDECAR_TASK_RETENTION_COUNT="-5": expected a whole number',
+    ],
     [{ SEI_HOME: 'relative/dir' }, 'SEI_HOME="relative/dir": must be an absolute path'],
     [{ SEI_CHAIN_ID: 'has space' }, 'SEI_CHAIN_ID="has space"'],
   ])('rejects %j naming the variable and the value', (env, message) => {

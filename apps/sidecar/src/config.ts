@@ -9,7 +9,7 @@ import {
   ENV_DEFAULTS,
   parseAuthnModeEnv,
   parsePortEnv,
-  SEID_RPC_DEFAULT_URL,
+  SIDECAR_NODE_OPTIONS,
 } from '@sei-k8s/contract'
 
 export interface Config {
@@ -21,6 +21,10 @@ export interface Config {
   readonly home: string
   readonly chainId: string
   readonly seidRpcUrl: string
+  /** `NODE_OPTIONS` carries the contract's `SIDECAR_NODE_OPTIONS` (checked at start, warned if not). */
+  readonly hasNodeOptions: boolean
+  /** Terminal tasks are pruned past this age or beyond this count (newest kept). */
+  readonly retention: { readonly maxAgeHours: number; readonly maxCount: number }
 }
 
 export type ConfigResult =
@@ -32,9 +36,28 @@ type Env = Readonly<Record<string, string | undefined>>
 /** Chain ids as CometBFT accepts them: printable, no whitespace, at most 50 characters. */
 const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/
 
-function parseBoolean(name: string, raw: string | undefined): { value: boolean; error?: string } {
+function parseCount(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+): { value: number; error?: string } {
+  const value = raw?.trim() ?? ''
+  if (value === '') return { value: fallback }
+  if (/^[0-9]{1,9}$/.test(value) && Number(value) >= 1) return { value: Number(value) }
+  return {
+    value: fallback,
+    error: `${name}=${JSON.stringify(raw)}: expected a whole number from 1 to 999999999`,
+  }
+}
+
+function parseBoolean(
+  name: string,
+  raw: string | undefined,
+  fallback: boolean,
+): { value: boolean; error?: string } {
   const value = raw?.trim().toLowerCase() ?? ''
-  if (value === '' || value === 'false' || value === '0') return { value: false }
+  if (value === '') return { value: fallback }
+  if (value === 'false' || value === '0') return { value: false }
   if (value === 'true' || value === '1') return { value: true }
   return { value: false, error: `${name}=${JSON.stringify(raw)}: expected true or false` }
 }
@@ -73,9 +96,23 @@ export function loadConfig(env: Env): ConfigResult {
         'the two listeners need different ports',
     )
   }
-  const legacy = parseBoolean(ENV.sidecarLegacyPublicOnTasks, env[ENV.sidecarLegacyPublicOnTasks])
-  const rpc = parseUrl(ENV.seidRpcUrl, env[ENV.seidRpcUrl], SEID_RPC_DEFAULT_URL)
-  for (const result of [legacy, rpc]) if (result.error) errors.push(result.error)
+  const legacy = parseBoolean(
+    ENV.sidecarLegacyPublicOnTasks,
+    env[ENV.sidecarLegacyPublicOnTasks],
+    ENV_DEFAULTS.sidecarLegacyPublicOnTasks,
+  )
+  const rpc = parseUrl(ENV.seidRpcUrl, env[ENV.seidRpcUrl], ENV_DEFAULTS.seidRpcUrl)
+  const maxAgeHours = parseCount(
+    ENV.sidecarTaskRetentionHours,
+    env[ENV.sidecarTaskRetentionHours],
+    ENV_DEFAULTS.sidecarTaskRetentionHours,
+  )
+  const maxCount = parseCount(
+    ENV.sidecarTaskRetentionCount,
+    env[ENV.sidecarTaskRetentionCount],
+    ENV_DEFAULTS.sidecarTaskRetentionCount,
+  )
+  for (const result of [legacy, rpc, maxAgeHours, maxCount]) if (result.error) errors.push(result.error)
 
   const homeRaw = env[ENV.home]
   const home = homeRaw === undefined || homeRaw.trim() === '' ? ENV_DEFAULTS.home : homeRaw.trim()
@@ -100,6 +137,8 @@ export function loadConfig(env: Env): ConfigResult {
       home,
       chainId,
       seidRpcUrl: rpc.value,
+      retention: { maxAgeHours: maxAgeHours.value, maxCount: maxCount.value },
+      hasNodeOptions: (env['NODE_OPTIONS'] ?? '').includes(SIDECAR_NODE_OPTIONS),
     }),
   }
 }

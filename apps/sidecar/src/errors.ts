@@ -5,6 +5,7 @@
 
 export const ERRORS = {
   BAD_REQUEST: { httpStatus: 400, message: 'bad request' },
+  PARAMS_TOO_LARGE: { httpStatus: 400, message: 'task params exceed a limit' },
   INVALID_JSON: { httpStatus: 400, message: 'request body is not valid JSON' },
   INVALID_TASK: { httpStatus: 400, message: 'invalid task submission' },
   INVALID_TASK_ID: { httpStatus: 400, message: 'task id must be a UUID' },
@@ -16,12 +17,16 @@ export const ERRORS = {
   METHOD_NOT_ALLOWED: { httpStatus: 405, message: 'method not allowed' },
   TASK_ID_CONFLICT: { httpStatus: 409, message: 'task id already used by another task type' },
   NODE_KEY_MISSING: { httpStatus: 404, message: 'node key not generated yet; submit generate-identity' },
+  REQUEST_TIMEOUT: { httpStatus: 408, message: 'request timed out' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, message: 'request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, message: 'content type must be application/json' },
+  URI_TOO_LONG: { httpStatus: 414, message: 'request URL too long' },
+  QUEUE_FULL: { httpStatus: 429, message: 'task queue is full; retry later' },
   HEADERS_TOO_LARGE: { httpStatus: 431, message: 'request headers too large' },
   STORE_FAILED: { httpStatus: 500, message: 'internal error' },
   INTERNAL: { httpStatus: 500, message: 'internal error' },
   SHUTTING_DOWN: { httpStatus: 503, message: 'sidecar is shutting down' },
+  STORE_BUSY: { httpStatus: 503, message: 'task store is locked by another process; retry later' },
 } as const satisfies Record<string, { readonly httpStatus: number; readonly message: string }>
 
 export type ErrorCode = keyof typeof ERRORS
@@ -30,13 +35,20 @@ export type ErrorCode = keyof typeof ERRORS
 export class SidecarError extends Error {
   readonly code: ErrorCode
   readonly httpStatus: number
+  /** Sent as `Retry-After` (429, 503) when set. */
+  readonly retryAfterSeconds?: number | undefined
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number | undefined },
+  ) {
     const base = ERRORS[code]
     super(detail === undefined ? base.message : `${base.message}: ${detail}`, options)
     this.name = 'SidecarError'
     this.code = code
     this.httpStatus = base.httpStatus
+    this.retryAfterSeconds = options?.retryAfterSeconds
   }
 }
 

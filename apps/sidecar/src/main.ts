@@ -3,6 +3,7 @@
  * sei-sidecar entry point: argv, environment, logger and signals. The only file (with sidecar.ts,
  * which it calls) that listens; start order and reverse stop live in sidecar.ts.
  */
+import { flushCompileCache } from 'node:module'
 import { pino } from 'pino'
 import { loadConfigFromProcess } from './config.js'
 import { BUILTIN_TASKS } from './engine/tasks/index.js'
@@ -43,8 +44,12 @@ async function main(argv: readonly string[]): Promise<number> {
     sidecar = await startSidecar(loaded.config, log, SHUTDOWN)
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed')
+    // The one line an operator reads in `kubectl logs` / the terminal, e.g. a taken port by variable.
+    process.stderr.write(`sei-sidecar: start-up failed: ${(error as Error).message ?? String(error)}\n`)
     return 1
   }
+  // Write the code cache of everything loaded so far now: a SIGKILLed process never writes it at exit.
+  flushCompileCache()
   const stopped = new Promise<boolean>((resolve) => {
     onStop = (reason) => void sidecar.shutdown(reason).then(resolve)
   })

@@ -1,22 +1,32 @@
 /**
  * Starts the whole sidecar from a validated Config, in order, and stops it in reverse:
- *   store → engine + rehydrate → tasks listener → public listener → startupz passes.
+ *   temp-file cleanup → store (+ monitor) → engine + rehydrate → retention → public listener →
+ *   tasks listener → startupz passes.
  * A failed start stops what already started. main.ts owns argv, env and signals; this owns the order.
  */
+
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIND } from '@sei-k8s/contract'
+import { BIND, formatHostPort, SIDECAR_LIMITS, SIDECAR_NODE_OPTIONS } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Config } from './config.js'
 import { createEngine } from './engine/engine.js'
 import { createRegistry } from './engine/registry.js'
+import { createPruner } from './engine/retention.js'
+import { removeStaleTempFiles } from './engine/tasks/atomic-write.js'
 import { BUILTIN_TASKS } from './engine/tasks/index.js'
 import { storePath } from './home.js'
 import { createLifecycle } from './lifecycle.js'
 import { createMetrics } from './metrics.js'
+import { listenPublic, listenTasks } from './server/listen.js'
 import { buildPublicServer } from './server/public-server.js'
 import { buildTasksServer } from './server/tasks-server.js'
 import { openStore } from './store/store.js'
+import { createStoreMonitor } from './store/store-monitor.js'
+
+/** How often the store is pinged for livez (off the request path). */
+const STORE_PING_MS = 2_000
 
 export interface ShutdownOptions {
   /** Keep answering 503 on healthz this long before the listeners close, so probes see it. */
@@ -56,8 +66,13 @@ export async function startSidecar(
   const registry = createRegistry(BUILTIN_TASKS)
   const metrics = createMetrics(new Registry(), registry.types)
   try {
+    // Temp files of writes a crash interrupted; no task runs yet, so none is in progress.
+    const stale = await removeStaleTempFiles(join(config.home, 'config'))
+    if (stale.length > 0) log.warn({ files: stale }, 'removed temp files of interrupted writes')
     const store = openStore(storePath(config.home))
     parts.push({ name: 'store', stop: () => store.close() })
+    const monitor = createStoreMonitor(() => store.ping(), STORE_PING_MS)
+    parts.push({ name: 'store monitor', stop: () => monitor.stop() })
     const engine = createEngine({
       store,
       registry,
@@ -73,7 +88,9 @@ export async function startSidecar(
     })
     parts.push({ name: 'engine', stop: () => engine.stop({ timeoutMs: shutdown.budgetMs / 5 }) })
     const resumed = engine.rehydrate()
-    const common = { lifecycle, metrics, pingStore: () => store.ping() }
+    const pruner = createPruner(store, log, { ...config.retention, ...SIDECAR_LIMITS.retention })
+    parts.push({ name: 'retention', stop: () => pruner.stop() })
+    const common = { lifecycle, metrics, storeProblem: () => monitor.problem() }
     const tasksServer = buildTasksServer({
       ...common,
       log: log.child({ listener: 'tasks' }),
@@ -83,12 +100,13 @@ export async function startSidecar(
       isLegacyPublicOnTasks: config.isLegacyPublicOnTasks,
     })
     const publicServer = buildPublicServer({ ...common, log: log.child({ listener: 'public' }) })
-    await tasksServer.listen({ host: BIND.tasks, port: config.tasksPort })
-    parts.push({ name: 'tasks listener', stop: () => tasksServer.close() })
-    await publicServer.listen({ host: BIND.public, port: config.publicPort })
+    // Public first: a taken probe port fails the start before the task API ever opens.
+    const publicHost = await listenPublic(publicServer, config.publicPort)
     parts.push({ name: 'public listener', stop: () => publicServer.close() })
+    await listenTasks(tasksServer, config.tasksPort)
+    parts.push({ name: 'tasks listener', stop: () => tasksServer.close() })
     lifecycle.markStarted()
-    logStarted(config, log, resumed)
+    logStarted(config, log, resumed, publicHost)
 
     let stopping: Promise<boolean> | undefined
     return {
@@ -123,11 +141,11 @@ export async function startSidecar(
   }
 }
 
-function logStarted(config: Config, log: Logger, resumedTasks: number): void {
+function logStarted(config: Config, log: Logger, resumedTasks: number, publicHost: string): void {
   log.info(
     {
-      tasks: `${BIND.tasks}:${config.tasksPort}`,
-      public: `${BIND.public}:${config.publicPort}`,
+      tasks: formatHostPort(BIND.tasks, config.tasksPort),
+      public: formatHostPort(publicHost, config.publicPort),
       authnMode: config.authnMode,
       legacyPublicOnTasks: config.isLegacyPublicOnTasks,
       home: config.home,
@@ -136,6 +154,12 @@ function logStarted(config: Config, log: Logger, resumedTasks: number): void {
     },
     'sei-sidecar started',
   )
+  if (!config.hasNodeOptions && !process.execArgv.join(' ').includes(SIDECAR_NODE_OPTIONS)) {
+    log.warn(
+      { expected: `NODE_OPTIONS=${SIDECAR_NODE_OPTIONS}` },
+      'node runs without the sidecar memory options: RSS may stay ~100 MiB higher after a request burst',
+    )
+  }
   if (config.authnMode === 'unauthenticated') {
     log.warn('authn mode unauthenticated: the task API trusts every local caller; for local development only')
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ENV, ENV_DEFAULTS, parseAuthnModeEnv, parsePortEnv } from './env.js'
+import { ENV, ENV_DEFAULTS, formatEnvDefault, parseAuthnModeEnv, parsePortEnv } from './env.js'
+import { formatContractTable } from './table.js'
 
 describe('parsePortEnv', () => {
   it('returns the default when unset or empty', () => {
@@ -46,5 +47,15 @@ describe('parseAuthnModeEnv', () => {
       ok: false,
       error: 'SEI_SIDECAR_AUTHN_MODE="none": unknown mode; expected one of trusted-header, unauthenticated',
     })
+  })
+})
+
+describe('ENV_DEFAULTS', () => {
+  it('has one default (or required) for every sidecar variable, printed by formatEnvDefault', () => {
+    for (const key of Object.keys(ENV) as Array<keyof typeof ENV>) expect(key in ENV_DEFAULTS).toBe(true)
+    expect(formatEnvDefault('seidRpcUrl')).toBe('http://127.0.0.1:26657')
+    expect(formatEnvDefault('chainId')).toBe('(required)')
+    expect(formatContractTable()).toMatch(/SEI_SIDECAR_SEID_RPC_URL\s+http:\/\/127\.0\.0\.1:26657/)
+    expect(formatContractTable()).not.toContain('(unset)')
   })
 })

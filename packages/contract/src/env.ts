@@ -1,6 +1,7 @@
 /** Environment variables read by the sidecar, with their defaults. */
 
 import { PORT_RANGE, PORTS } from './ports.js'
+import { SEID_RPC_DEFAULT_URL } from './seid-rpc.js'
 
 export const ENV = {
   /** Port of the loopback tasks listener. */
@@ -20,6 +21,10 @@ export const ENV = {
   home: 'SEI_HOME',
   /** Chain id the node joins; required. */
   chainId: 'SEI_CHAIN_ID',
+  /** Terminal tasks older than this many hours are pruned. */
+  sidecarTaskRetentionHours: 'SEI_SIDECAR_TASK_RETENTION_HOURS',
+  /** At most this many terminal tasks are kept (the newest). */
+  sidecarTaskRetentionCount: 'SEI_SIDECAR_TASK_RETENTION_COUNT',
 } as const satisfies Record<string, string>
 
 export type EnvName = (typeof ENV)[keyof typeof ENV]
@@ -28,13 +33,30 @@ export type EnvName = (typeof ENV)[keyof typeof ENV]
 export const AUTHN_MODES = ['trusted-header', 'unauthenticated'] as const
 export type AuthnMode = (typeof AUTHN_MODES)[number]
 
-/** Defaults applied when a variable is unset or empty. */
+/**
+ * Defaults applied when a variable is unset or empty; `undefined` marks a required variable. The one
+ * table of sidecar defaults: the sidecar's config, its `--help` and the contract table all read it.
+ */
 export const ENV_DEFAULTS = {
   sidecarPort: PORTS.tasks,
   sidecarPublicPort: PORTS.public,
   sidecarAuthnMode: 'trusted-header',
+  sidecarLegacyPublicOnTasks: false,
+  seidRpcUrl: SEID_RPC_DEFAULT_URL,
   home: '/sei',
-} as const satisfies { sidecarAuthnMode: AuthnMode } & Record<string, string | number>
+  chainId: undefined,
+  sidecarTaskRetentionHours: 168,
+  sidecarTaskRetentionCount: 10_000,
+} as const satisfies { sidecarAuthnMode: AuthnMode } & Record<
+  keyof typeof ENV,
+  string | number | boolean | undefined
+>
+
+/** The default as printed in `--help` and the contract table. */
+export function formatEnvDefault(key: keyof typeof ENV): string {
+  const value = ENV_DEFAULTS[key]
+  return value === undefined ? '(required)' : String(value)
+}
 
 /** Outcome of parsing one variable: the value, or a message that names the variable and its value. */
 export type ParseResult<T> =

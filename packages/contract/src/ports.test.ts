@@ -26,7 +26,7 @@ describe('ports', () => {
 
   it('binds the tasks listener to loopback and the public listener to all interfaces', () => {
     expect(BIND.tasks).toBe('127.0.0.1')
-    expect(BIND.public).toBe('0.0.0.0')
+    expect(BIND.public).toBe('::')
   })
 
   it('names the proxy port api and serves gRPC as h2c', () => {

@@ -15,12 +15,23 @@ export const PORTS = {
   proxy: 8443,
 } as const satisfies Record<string, number>
 
-/** Bind hosts. `tasks` must stay loopback: see the module comment. */
+/**
+ * Bind hosts. `tasks` must stay loopback: see the module comment. `public` is `::` with IPv4 mapped
+ * (dual-stack), so probes and scrapes work on IPv4, IPv6 and dual-stack clusters alike.
+ */
 export const BIND = {
   tasks: '127.0.0.1',
-  public: '0.0.0.0',
+  public: '::',
   proxy: '0.0.0.0',
 } as const satisfies Record<keyof typeof PORTS, string>
+
+/** Where the public listener binds instead of `BIND.public` when the kernel has no IPv6. */
+export const PUBLIC_BIND_IPV4_FALLBACK = '0.0.0.0'
+
+/** `host:port` as written in logs and tables: an IPv6 host in brackets (`[::]:9100`). */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+}
 
 /** Kubernetes port names (IANA_SVC_NAME: at most 15 characters, lowercase alphanumerics and '-'). */
 export const PORT_NAMES = {

@@ -1,11 +1,20 @@
 /** A human-readable table of the contract, printed by `npm run demo` and the `sei-contract` bin. */
 
-import { AUTHN_MODES, ENV, ENV_DEFAULTS } from './env.js'
+import { AUTHN_MODES, ENV, formatEnvDefault } from './env.js'
 import { HEADERS, PUBLIC_PATHS, TASK_API_PATHS } from './http.js'
 import { LABELS, ROLE_BLOCKS } from './labels.js'
 import { CONTAINERS, CONTROLLER, MONITORING } from './names.js'
-import { BIND, PORT_NAMES, PORTS, proxyUpstreamUrl, SEID_PORTS } from './ports.js'
+import {
+  BIND,
+  formatHostPort,
+  PORT_NAMES,
+  PORTS,
+  PUBLIC_BIND_IPV4_FALLBACK,
+  proxyUpstreamUrl,
+  SEID_PORTS,
+} from './ports.js'
 import { RBAC_PROXY, rbacProxyConfigMapName, TASK_RESOURCE } from './rbac-proxy.js'
+import { SIDECAR_LIMITS } from './sidecar-limits.js'
 import { CONTRACT_VERSION } from './version.js'
 
 type Row = readonly [string, string, string]
@@ -28,7 +37,7 @@ export function formatContractTable(): string {
     ],
     [
       'public',
-      `${BIND.public}:${PORTS.public}`,
+      `${formatHostPort(BIND.public, PORTS.public)} (IPv4 fallback ${PUBLIC_BIND_IPV4_FALLBACK})`,
       `health + metrics, no auth, port name ${PORT_NAMES.public} (${ENV.sidecarPublicPort})`,
     ],
     [
@@ -44,14 +53,32 @@ export function formatContractTable(): string {
       ],
     ),
   ]
-  const defaults: Record<string, string> = {
-    [ENV.sidecarPort]: String(ENV_DEFAULTS.sidecarPort),
-    [ENV.sidecarPublicPort]: String(ENV_DEFAULTS.sidecarPublicPort),
-    [ENV.sidecarAuthnMode]: `${ENV_DEFAULTS.sidecarAuthnMode} (one of ${AUTHN_MODES.join(', ')})`,
-    [ENV.home]: ENV_DEFAULTS.home,
-    [ENV.chainId]: '(required)',
-  }
-  const env = Object.values(ENV).map((name): Row => [name, defaults[name] ?? '(unset)', ''])
+  const env = (Object.keys(ENV) as Array<keyof typeof ENV>).map(
+    (key): Row => [
+      ENV[key],
+      formatEnvDefault(key),
+      key === 'sidecarAuthnMode' ? `one of ${AUTHN_MODES.join(', ')}` : '',
+    ],
+  )
+  const limits: Row[] = [
+    ['params depth / keys', `${SIDECAR_LIMITS.params.maxDepth} / ${SIDECAR_LIMITS.params.maxKeys}`, '400'],
+    [
+      'params bytes / expanded',
+      `${SIDECAR_LIMITS.params.maxEncodedBytes} / ${SIDECAR_LIMITS.params.maxExpandedBytes}`,
+      '400',
+    ],
+    ['config file bytes', String(SIDECAR_LIMITS.maxConfigFileBytes), 'task fails, file unchanged'],
+    [
+      'running tasks',
+      `${SIDECAR_LIMITS.tasks.maxRunning} (per type ${SIDECAR_LIMITS.tasks.maxRunningPerType})`,
+      'the rest wait in a durable queue',
+    ],
+    [
+      'queued tasks',
+      String(SIDECAR_LIMITS.tasks.maxQueued),
+      `429, Retry-After ${SIDECAR_LIMITS.tasks.retryAfterSeconds}`,
+    ],
+  ]
   const paths: Row[] = [
     ...Object.values(PUBLIC_PATHS).map((p): Row => [p, 'public', 'no auth']),
     ...Object.values(TASK_API_PATHS).map((p): Row => [p, 'tasks', `needs ${HEADERS.remoteUser}`]),
@@ -77,6 +104,7 @@ export function formatContractTable(): string {
     `sei-k8s contract v${CONTRACT_VERSION}`,
     section('Listeners and ports', listeners),
     section('Sidecar environment (default)', env),
+    section('Sidecar task limits', limits),
     section('HTTP paths (listener)', paths),
     section('Labels (PUBLIC: NetworkPolicies and PodMonitors select on them)', labels),
     section('Names', names),

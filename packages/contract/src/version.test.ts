@@ -12,7 +12,7 @@ it('prints every listener, env name and public path in the contract table', () =
   const table = formatContractTable()
   for (const text of [
     '127.0.0.1:7777',
-    '0.0.0.0:9100',
+    '[::]:9100',
     '0.0.0.0:8443',
     'SEI_SIDECAR_PUBLIC_PORT',
     '/v0/startupz',

@@ -120,7 +120,8 @@ describe('a node pod rendered from a SeiNode, composed from the real sidecar, pr
   it('binds the tasks listener to 127.0.0.1 only and the public listener to all interfaces', () => {
     expect(pod.upstream).toBe(`http://127.0.0.1:${pod.sidecar.tasksPort}/`)
     expect(listeningAddresses(pod.sidecar.tasksPort)).toEqual(['127.0.0.1'])
-    expect(listeningAddresses(pod.sidecar.publicPort)).toEqual(['0.0.0.0'])
+    // `::` (all zeros in /proc/net/tcp6): dual-stack, IPv4 mapped.
+    expect(listeningAddresses(pod.sidecar.publicPort)).toEqual([`v6:${'0'.repeat(32)}`])
   })
 
   it('passes the startup probe before mark-ready, while readiness still fails', async () => {

@@ -16,6 +16,7 @@ import type { Limits } from '../server/options.js'
 import { buildPublicServer } from '../server/public-server.js'
 import { buildTasksServer } from '../server/tasks-server.js'
 import { openStore, type TaskStore } from '../store/store.js'
+import { createStoreMonitor } from '../store/store-monitor.js'
 
 export interface Harness {
   readonly home: string
@@ -63,7 +64,14 @@ export async function createHarness(
       procRoot: '/proc',
     },
   })
-  const common = { lifecycle, metrics, pingStore: () => store.ping(), log: silentLog, limits: options.limits }
+  const monitor = createStoreMonitor(() => store.ping(), 50)
+  const common = {
+    lifecycle,
+    metrics,
+    storeProblem: () => monitor.problem(),
+    log: silentLog,
+    limits: options.limits,
+  }
   const tasks = buildTasksServer({
     ...common,
     engine,
@@ -85,6 +93,7 @@ export async function createHarness(
     close: async () => {
       await Promise.all([tasks.close(), publicServer.close()])
       await engine.stop()
+      monitor.stop()
       store.close()
       remove()
     },

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createCommitBatcher } from './commit-batcher.js'
 
-function fakeStore(options: { failCommit?: boolean } = {}) {
+function fakeStore(options: { failCommit?: boolean; busyBegins?: number } = {}) {
   const log: string[] = []
+  let busy = options.busyBegins ?? 0
   return {
     log,
-    begin: () => void log.push('begin'),
+    begin: () => {
+      if (busy-- > 0) throw Object.assign(new Error('database is locked'), { errcode: 5 })
+      log.push('begin')
+    },
     commit: () => {
       log.push('commit')
       if (options.failCommit) throw new Error('disk full')
@@ -54,5 +58,26 @@ describe('createCommitBatcher', () => {
     ])
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled'])
     await expect(batcher.flushed()).resolves.toBeUndefined()
+  })
+
+  it('retries a busy BEGIN on a timer, so later writes join the waiting batch', async () => {
+    const store = fakeStore({ busyBegins: 2 })
+    const batcher = createCommitBatcher(store, { isBusy: (e) => (e as { errcode?: number }).errcode === 5 })
+    const first = batcher.run(() => store.log.push('a'))
+    await new Promise((r) => setTimeout(r, 12))
+    const second = batcher.run(() => store.log.push('b'))
+    await Promise.all([first, second])
+    expect(store.log).toEqual(['begin', 'a', 'b', 'commit'])
+  })
+
+  it('rejects the batch with the busy error once the lock stays taken past busyMaxWaitMs', async () => {
+    const store = fakeStore({ busyBegins: 1_000 })
+    const batcher = createCommitBatcher(store, {
+      isBusy: () => true,
+      busyRetryMs: 1,
+      busyMaxWaitMs: 20,
+    })
+    await expect(batcher.run(() => 1)).rejects.toThrow('database is locked')
+    expect(store.log).toEqual([])
   })
 })

@@ -1,10 +1,12 @@
 /**
- * Group commit. Every write joins one transaction that is committed once per event-loop turn, so a burst
- * of concurrent submissions costs one fsync instead of one each (`synchronous = FULL` makes each COMMIT
- * fsync the WAL). Callers' promises settle only after COMMIT returned: a 201 still means "on disk".
+ * Group commit. Writes queued during one event-loop turn run in one transaction committed at the end
+ * of the turn, so a burst of concurrent submissions costs one fsync instead of one each
+ * (`synchronous = FULL` makes each COMMIT fsync the WAL). Callers' promises settle only after COMMIT
+ * returned: a 201 still means "on disk". Writes run in order, each seeing the ones before it.
  *
- * Reads on the same connection during the turn see the pending writes; they are committed microseconds
- * later or, if COMMIT fails, every writer of the batch is rejected (a 5xx) and nothing was acknowledged.
+ * When another process holds the write lock, BEGIN fails at once (busy_timeout 0: a synchronous wait
+ * would freeze the event loop). The batch is retried on a timer, off the event loop's critical path,
+ * for up to `busyMaxWaitMs`; after that its writers are rejected with the busy error (→ 503).
  */
 
 export interface TransactionalStore {
@@ -14,24 +16,66 @@ export interface TransactionalStore {
 }
 
 export interface CommitBatcher {
-  /** Runs `write` inside the current batch; resolves with its value once the batch is committed. */
+  /** Queues `write` into the current batch; resolves with its value once the batch is committed. */
   run<T>(write: () => T): Promise<T>
-  /** Resolves when everything written so far is committed (or rejects if that batch failed). */
+  /** Resolves when everything queued so far is committed (or rejects if that batch failed). */
   flushed(): Promise<void>
 }
 
-interface Pending {
-  readonly settle: Array<{ resolve: () => void; reject: (error: unknown) => void }>
+export interface CommitBatcherOptions {
+  readonly schedule?: (fn: () => void) => void
+  readonly isBusy?: (error: unknown) => boolean
+  readonly busyRetryMs?: number
+  readonly busyMaxWaitMs?: number
+}
+
+interface Write {
+  readonly write: () => unknown
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
+interface Batch {
+  readonly writes: Write[]
+  readonly firstTriedAt: number
 }
 
 export function createCommitBatcher(
   store: TransactionalStore,
-  schedule: (fn: () => void) => void = setImmediate,
+  options: CommitBatcherOptions = {},
 ): CommitBatcher {
-  let pending: Pending | undefined
+  const schedule = options.schedule ?? setImmediate
+  const isBusy = options.isBusy ?? (() => false)
+  const busyRetryMs = options.busyRetryMs ?? 10
+  const busyMaxWaitMs = options.busyMaxWaitMs ?? 250
+  let pending: Batch | undefined
 
-  function flush(batch: Pending): void {
+  function rejectAll(batch: Batch, error: unknown): void {
+    for (const w of batch.writes) w.reject(error)
+  }
+
+  function flush(batch: Batch): void {
+    try {
+      store.begin()
+    } catch (error) {
+      if (isBusy(error) && performance.now() - batch.firstTriedAt < busyMaxWaitMs) {
+        // Later writes keep joining this batch while it waits for the lock.
+        setTimeout(() => flush(batch), busyRetryMs)
+        return
+      }
+      pending = undefined
+      rejectAll(batch, error)
+      return
+    }
     pending = undefined
+    const outcomes = batch.writes.map((w) => {
+      try {
+        // A failing statement is undone by SQLite on its own; the rest of the batch stays intact.
+        return { ok: true as const, value: w.write() }
+      } catch (error) {
+        return { ok: false as const, error }
+      }
+    })
     try {
       store.commit()
     } catch (error) {
@@ -40,33 +84,30 @@ export function createCommitBatcher(
       } catch {
         // COMMIT failing usually ended the transaction already; the original error is what matters.
       }
-      for (const waiter of batch.settle) waiter.reject(error)
+      rejectAll(batch, error)
       return
     }
-    for (const waiter of batch.settle) waiter.resolve()
+    batch.writes.forEach((w, i) => {
+      const outcome = outcomes[i]
+      if (outcome?.ok) w.resolve(outcome.value)
+      else w.reject(outcome?.error)
+    })
   }
 
-  function current(): Pending {
-    if (pending) return pending
-    store.begin()
-    const batch: Pending = { settle: [] }
-    pending = batch
-    schedule(() => flush(batch))
-    return batch
-  }
-
-  function wait(batch: Pending): Promise<void> {
-    return new Promise((resolve, reject) => batch.settle.push({ resolve, reject }))
+  function enqueue(write: () => unknown): Promise<unknown> {
+    let batch = pending
+    if (!batch) {
+      const created: Batch = { writes: [], firstTriedAt: performance.now() }
+      batch = created
+      pending = created
+      schedule(() => flush(created))
+    }
+    const target = batch
+    return new Promise((resolve, reject) => target.writes.push({ write, resolve, reject }))
   }
 
   return {
-    run: async (write) => {
-      const batch = current()
-      // A failing statement is undone by SQLite on its own; the rest of the batch stays intact.
-      const value = write()
-      await wait(batch)
-      return value
-    },
-    flushed: () => (pending ? wait(pending) : Promise.resolve()),
+    run: <T>(write: () => T) => enqueue(write) as Promise<T>,
+    flushed: () => (pending ? enqueue(() => undefined).then(() => undefined) : Promise.resolve()),
   }
 }

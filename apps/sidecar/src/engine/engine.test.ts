@@ -167,9 +167,9 @@ describe('engine', () => {
     outcome = 'deaf'
     const { engine, store } = setup()
     await engine.submit({ id: ID, type: 'probe' })
-    const started = Date.now()
+    // Resolving at all is the behaviour (the deaf handler never settles); its timing is in bench/timing.mjs.
     await engine.stop({ timeoutMs: 100 })
-    expect(Date.now() - started).toBeLessThan(2000)
+    expect(engine.runningCount).toBe(0)
     expect(store.get(ID)?.status).toBe('running')
   })
 

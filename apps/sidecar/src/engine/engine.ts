@@ -1,27 +1,33 @@
 /**
  * The task engine: validates submissions, persists them before acknowledging, runs handlers in the
- * background and records their outcome. It never throws out of a run: a throwing handler marks its task
- * failed. Store failures surface to callers as `STORE_FAILED` (a 5xx), never as "not found" or `[]`.
+ * background within bounded concurrency and records their outcome. It never throws out of a run: a
+ * throwing handler marks its task failed. Store failures surface to callers as `STORE_FAILED` (500) or
+ * `STORE_BUSY` (503 + Retry-After), never as "not found" or `[]`.
+ *
+ * Bounded resources (design §4.4): at most `maxRunning` handlers (and `maxRunningPerType` per type, one
+ * per lane) run at once; the rest wait in the store's durable queue, in submission order, and start as
+ * slots free up; beyond `maxQueued` waiting tasks a submission gets 429. Memory holds only the running
+ * tasks, never the queue. A lane's slot is released only once its task's outcome is committed, so after
+ * a crash at most one task per lane is resumed, and lane order survives restarts.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { SIDECAR_LIMITS } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { SidecarError, toError } from '../errors.js'
-import type { TaskStore } from '../store/store.js'
+import type { SubmitTaskBody } from '../server/schemas.js'
+import { isBusyError, type TaskStore } from '../store/store.js'
+import { type Admission, admit, undoAdmission } from './admission.js'
 import { createCommitBatcher } from './commit-batcher.js'
+import type { ParamsLimits } from './params-limits.js'
 import type { TaskContext, TaskRegistry } from './registry.js'
-import {
-  completeTask,
-  decideSubmission,
-  failTask,
-  type Submission,
-  type TaskRecord,
-  type TaskResult,
-  toTaskResult,
-} from './state.js'
+import { createSlots, type TaskLimits } from './slots.js'
+import { completeTask, failTask, type TaskRecord, type TaskResult, toTaskResult } from './state.js'
+import { storeCall, storeError } from './store-errors.js'
+import { parseSubmission } from './submission.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** `GET TASK_API_PATHS.tasks` returns at most this many, newest first (as the Go sidecar). */
 export const LIST_LIMIT = 100
+const OUTCOME_RETRY_MS = 1000
 
 export interface TaskMetricsSink {
   submitted(type: string): void
@@ -33,19 +39,21 @@ export interface EngineDeps {
   readonly registry: TaskRegistry
   readonly metrics: TaskMetricsSink
   readonly log: Logger
-  readonly context: Omit<TaskContext, 'taskId' | 'signal' | 'log' | 'sleep'>
+  readonly context: Omit<TaskContext, 'taskId' | 'signal' | 'log' | 'sleep' | 'deadlineMs'>
   readonly now?: () => Date
   readonly newId?: () => string
+  readonly limits?: TaskLimits
+  readonly paramsLimits?: ParamsLimits
 }
 
 export interface Engine {
   /** Validates and durably records a submission; resolves once it is committed (safe to answer 201). */
-  submit(body: unknown): Promise<{ readonly id: string }>
+  submit(body: SubmitTaskBody): Promise<{ readonly id: string }>
   get(id: string): TaskResult
   list(): TaskResult[]
-  /** Aborts a running task (its run writes nothing) and deletes it, durably. */
+  /** Aborts a running task (its run writes nothing) or drops a queued one, and deletes it, durably. */
   remove(id: string): Promise<void>
-  /** Resumes every task left `running` by a previous process, with the same run number. */
+  /** Resumes tasks a previous process had started (same run, same deadline), then starts queued ones. */
   rehydrate(): number
   /**
    * Aborts running handlers without recording anything (they stay `running` for the next start), waits
@@ -53,79 +61,80 @@ export interface Engine {
    */
   stop(options?: { readonly timeoutMs?: number }): Promise<void>
   readonly runningCount: number
+  readonly queuedCount: number
 }
 
 interface ActiveRun {
   readonly controller: AbortController
-  readonly done: Promise<void>
-}
-
-function storeCall<T>(action: string, fn: () => T): T {
-  try {
-    return fn()
-  } catch (error) {
-    throw new SidecarError('STORE_FAILED', action, { cause: error })
-  }
-}
-
-/** Checks the shape of a submission body; throws a coded 400 naming the field. */
-export function parseSubmission(body: unknown, registry: TaskRegistry, newId: () => string): Submission {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new SidecarError('INVALID_TASK', 'body must be a JSON object {"type", "id"?, "params"?}')
-  }
-  const { id, type, params } = body as Record<string, unknown>
-  if (type === undefined || type === null || type === '')
-    throw new SidecarError('INVALID_TASK', 'type is required')
-  if (typeof type !== 'string')
-    throw new SidecarError('INVALID_TASK', `type must be a string, got ${typeof type}`)
-  if (!registry.get(type)) {
-    const shown = type.length > 64 ? `${type.slice(0, 64)}…` : type
-    throw new SidecarError(
-      'UNKNOWN_TASK_TYPE',
-      `${JSON.stringify(shown)}; known types: ${registry.types.join(', ')}`,
-    )
-  }
-  if (id !== undefined && (typeof id !== 'string' || !UUID.test(id))) {
-    const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 64)) : typeof id
-    throw new SidecarError('INVALID_TASK_ID', `id: got ${shown}`)
-  }
-  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-    throw new SidecarError('INVALID_PARAMS', 'params must be a JSON object')
-  }
-  const problem = registry.checkParams(type, params)
-  if (problem) throw new SidecarError('INVALID_PARAMS', problem)
-  const submission = { id: (typeof id === 'string' ? id : newId()).toLowerCase(), type }
-  return params === undefined ? submission : { ...submission, params }
+  done: Promise<void>
+  /** The slot was given back already (a lane-less task frees it when its handler returns). */
+  isSlotFree?: boolean
 }
 
 export function createEngine(deps: EngineDeps): Engine {
   const now = deps.now ?? (() => new Date())
   const newId = deps.newId ?? (() => crypto.randomUUID())
+  const limits = deps.limits ?? SIDECAR_LIMITS.tasks
+  const slots = createSlots(deps.registry, limits)
   const active = new Map<string, ActiveRun>()
-  const batcher = createCommitBatcher(deps.store)
+  const batcher = createCommitBatcher(deps.store, { isBusy: isBusyError })
   let isStopped = false
+  let isPumpScheduled = false
 
-  /** Runs `write` in the current group-commit batch; any store error becomes STORE_FAILED. */
+  /** Runs `write` in the current group-commit batch; store errors become STORE_FAILED / STORE_BUSY. */
   async function durably<T>(action: string, write: () => T): Promise<T> {
     try {
       return await batcher.run(write)
     } catch (error) {
-      if (error instanceof SidecarError) throw error
-      throw new SidecarError('STORE_FAILED', action, { cause: error })
+      throw storeError(action, error)
     }
   }
 
+  function deadlineOf(task: TaskRecord, startedMs: number): string | undefined {
+    const seconds = deps.registry.get(task.type)?.timeoutSeconds?.(task.params ?? {})
+    return seconds === undefined ? undefined : new Date(startedMs + seconds * 1000).toISOString()
+  }
+
+  /** Records the outcome, retrying while the store is busy; frees the slot once it is on disk. */
   function record(task: TaskRecord, entry: ActiveRun): void {
     // A cancelled or superseded run writes nothing.
     if (active.get(task.id) !== entry || isStopped) return
-    active.delete(task.id)
-    durably('recording task outcome', () => deps.store.update(task)).catch((error: unknown) => {
-      // The task stays `running` in the store and is resumed on the next start.
-      deps.log.error({ taskId: task.id, err: error }, 'recording task outcome failed')
-    })
+    // Only a lane needs its slot held until the outcome is on disk (see the module comment); other
+    // types free it now, so instant tasks are not throttled by the commit cadence.
+    if (deps.registry.get(task.type)?.lane === undefined) releaseSlot(task, entry)
+    const attempt = (n: number): void => {
+      durably('recording task outcome', () => deps.store.update(task)).then(
+        () => {
+          if (active.get(task.id) === entry) finish(task)
+        },
+        (error: unknown) => {
+          if (isStopped || active.get(task.id) !== entry) return
+          deps.log.error(
+            { taskId: task.id, err: error, attempt: n },
+            'recording task outcome failed; retrying',
+          )
+          setTimeout(() => attempt(n + 1), OUTCOME_RETRY_MS).unref()
+        },
+      )
+    }
+    attempt(1)
   }
 
-  function start(task: TaskRecord): void {
+  function releaseSlot(task: TaskRecord, entry: ActiveRun): void {
+    if (entry.isSlotFree) return
+    entry.isSlotFree = true
+    slots.release(task.type)
+    schedulePump()
+  }
+
+  function finish(task: TaskRecord): void {
+    const entry = active.get(task.id)
+    active.delete(task.id)
+    if (entry) releaseSlot(task, entry)
+  }
+
+  /** Runs the handler of a task whose slot is taken. */
+  function run(task: TaskRecord): void {
     const definition = deps.registry.get(task.type)
     const controller = new AbortController()
     const log = deps.log.child({ taskId: task.id, taskType: task.type, run: task.run })
@@ -135,18 +144,15 @@ export function createEngine(deps: EngineDeps): Engine {
       signal: controller.signal,
       log,
       sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+      deadlineMs: task.deadlineAt === undefined ? undefined : Date.parse(task.deadlineAt),
     }
     const startedAt = performance.now()
-    const entry: { controller: AbortController; done: Promise<void> } = {
-      controller,
-      done: Promise.resolve(),
-    }
+    const entry: ActiveRun = { controller, done: Promise.resolve() }
     active.set(task.id, entry)
     entry.done = (async () => {
       if (!definition) throw new Error(`task type ${task.type} is not known to this sidecar version`)
       const problem = deps.registry.checkParams(task.type, task.params)
       if (problem) throw new Error(problem)
-      // Params were checked against this schema just above.
       return definition.run(task.params ?? {}, context)
     })().then(
       (result) => {
@@ -165,19 +171,64 @@ export function createEngine(deps: EngineDeps): Engine {
     )
   }
 
+  function schedulePump(): void {
+    if (isPumpScheduled || isStopped || slots.queued === 0) return
+    isPumpScheduled = true
+    setImmediate(pump)
+  }
+
+  /** Starts queued tasks, oldest first within each group, while slots are free. */
+  function pump(): void {
+    isPumpScheduled = false
+    if (isStopped) return
+    try {
+      for (const types of slots.startableTypes()) {
+        for (const queued of deps.store.nextQueued(types, limits.maxRunning)) {
+          if (active.has(queued.id)) continue
+          if (!slots.hasFreeSlot(queued.type)) break
+          const startedMs = now().getTime()
+          const task = {
+            ...queued,
+            startedAt: new Date(startedMs).toISOString(),
+            deadlineAt: deadlineOf(queued, startedMs),
+          }
+          slots.take(task.type)
+          slots.addQueued(task.type, -1)
+          durably('starting task', () =>
+            deps.store.markStarted(task.id, task.startedAt, task.deadlineAt),
+          ).catch(
+            // Not fatal: after a restart the task is still queued, in the same place, and starts again.
+            (error: unknown) => deps.log.warn({ taskId: task.id, err: error }, 'recording task start failed'),
+          )
+          run(task)
+        }
+      }
+    } catch (error) {
+      deps.log.error({ err: error }, 'reading the task queue failed; retrying')
+      setTimeout(schedulePump, OUTCOME_RETRY_MS).unref()
+    }
+  }
+
   return {
     async submit(body) {
       if (isStopped) throw new SidecarError('SHUTTING_DOWN')
-      const submission = parseSubmission(body, deps.registry, newId)
+      const submission = parseSubmission(body, deps.registry, newId, deps.paramsLimits)
+      let admitted: Admission | undefined
+      const admission = { store: deps.store, slots, limits, now, deadlineOf }
       // Read and write in one batch: a duplicate id in the same burst sees the pending row.
       const decision = await durably('recording task', () => {
-        const existing = deps.store.get(submission.id)
-        const decided = decideSubmission(existing, submission, now().toISOString())
-        if (decided.kind === 'create') deps.store.insert(decided.task)
-        if (decided.kind === 'rerun') deps.store.update(decided.task)
-        return decided
+        admitted = admit(admission, submission)
+        return admitted
+      }).catch((error: unknown) => {
+        // The batch did not commit: give back what this submission took.
+        undoAdmission(slots, admitted)
+        throw error
       })
       switch (decision.kind) {
+        case 'full':
+          throw new SidecarError('QUEUE_FULL', `${limits.maxQueued} tasks are waiting`, {
+            retryAfterSeconds: limits.retryAfterSeconds,
+          })
         case 'conflict':
           throw new SidecarError('TASK_ID_CONFLICT', `${submission.id} is a ${decision.existing.type} task`)
         case 'unchanged':
@@ -186,7 +237,8 @@ export function createEngine(deps: EngineDeps): Engine {
         case 'rerun':
           deps.metrics.submitted(decision.task.type)
           // Only after COMMIT: a handler never runs for a task that is not on disk.
-          start(decision.task)
+          if (decision.isStarted) run(decision.task)
+          else schedulePump()
           return { id: decision.task.id }
       }
     },
@@ -200,21 +252,42 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     async remove(id) {
       const key = id.toLowerCase()
+      // Abort first: a cancelled run writes nothing, even if it would finish before the delete commits.
+      active.get(key)?.controller.abort(new Error('task cancelled'))
+      const removed = await durably('deleting task', () => {
+        const task = deps.store.get(key)
+        return task && deps.store.delete(key) ? task : undefined
+      })
+      if (!removed) throw new SidecarError('TASK_NOT_FOUND')
       const run = active.get(key)
       if (run) {
-        active.delete(key)
         run.controller.abort(new Error('task cancelled'))
+        finish(removed)
+      } else if (removed.status === 'running' && removed.startedAt === undefined) {
+        slots.addQueued(removed.type, -1)
       }
-      const deleted = await durably('deleting task', () => deps.store.delete(key))
-      if (!deleted) throw new SidecarError('TASK_NOT_FOUND')
     },
     rehydrate() {
-      const running = storeCall('listing running tasks', () => deps.store.listByStatus('running'))
-      for (const task of running) {
+      const started = storeCall('listing running tasks', () => deps.store.listStarted())
+      for (const task of started) {
         deps.log.info({ taskId: task.id, taskType: task.type, run: task.run }, 'resuming interrupted task')
-        start(task)
+        slots.take(task.type)
+        run(task)
       }
-      return running.length
+      const queued = storeCall('counting queued tasks', () => deps.store.countQueuedByType())
+      for (const [type, n] of queued) {
+        if (deps.registry.get(type)) slots.addQueued(type, n)
+        else {
+          // Queued by a sidecar version that knew this type: run them now, to fail with a clear error,
+          // rather than let them hold queue places forever.
+          for (const task of storeCall('reading queued tasks', () => deps.store.nextQueued([type], n))) {
+            slots.take(task.type)
+            run(task)
+          }
+        }
+      }
+      schedulePump()
+      return started.length
     },
     async stop(options = {}) {
       isStopped = true
@@ -231,6 +304,9 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     get runningCount() {
       return active.size
+    },
+    get queuedCount() {
+      return slots.queued
     },
   }
 }

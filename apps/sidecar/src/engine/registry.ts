@@ -20,6 +20,11 @@ export interface TaskContext {
   sleep(ms: number, signal: AbortSignal): Promise<void>
   /** Root of the proc file system: `/proc` in production (shared process namespace of the pod). */
   readonly procRoot: string
+  /**
+   * Absolute deadline (epoch ms) of this run when the type declares `timeoutSeconds`: fixed when the
+   * task first started and persisted, so a restart resumes with the time left, not a fresh timeout.
+   */
+  readonly deadlineMs?: number | undefined
 }
 
 export interface TaskDefinition<S extends TSchema = TSchema> {
@@ -27,6 +32,15 @@ export interface TaskDefinition<S extends TSchema = TSchema> {
   /** One line for `--help` and docs. */
   readonly summary: string
   readonly paramsSchema: S
+  /**
+   * Tasks of the types sharing a lane run one at a time, in submission order (e.g. every type that
+   * read-merge-writes the config files). Without a lane, a type runs up to the per-type limit at once.
+   */
+  readonly lane?: string
+  /** Checks across fields the schema cannot express; a message naming the field, else undefined. */
+  check?(params: Static<S>): string | undefined
+  /** The run's time budget from these params; the engine turns it into a persisted absolute deadline. */
+  timeoutSeconds?(params: Static<S>): number | undefined
   /** Returns the task's JSON result; throwing marks the task failed with the error's message. */
   run(params: Static<S>, ctx: TaskContext): Promise<unknown>
 }
@@ -55,7 +69,8 @@ export function createRegistry(definitions: readonly TaskDefinition[]): TaskRegi
     checkParams: (type, params) => {
       const definition = byType.get(type)
       if (!definition) return `unknown task type ${JSON.stringify(type)}`
-      return validationError(definition.paramsSchema, params ?? {}, 'params')
+      const value = params ?? {}
+      return validationError(definition.paramsSchema, value, 'params') ?? definition.check?.(value)
     },
   }
 }

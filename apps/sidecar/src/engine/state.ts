@@ -22,6 +22,10 @@ export interface TaskRecord {
   readonly error?: string | undefined
   readonly submittedAt: string
   readonly completedAt?: string | undefined
+  /** When the handler first started (a `running` task without it is queued). Not on the wire. */
+  readonly startedAt?: string | undefined
+  /** Absolute deadline, fixed at first start and kept across restarts. Not on the wire. */
+  readonly deadlineAt?: string | undefined
 }
 
 export interface Submission {
@@ -38,7 +42,7 @@ export type SubmissionDecision =
   | { readonly kind: 'conflict'; readonly existing: TaskRecord }
 
 /**
- * Idempotent submission (design §4.3): a new id creates run 1; a running or completed id is left as it
+ * Idempotent submission (design §4.3): a new id creates run 1 (queued: no startedAt yet); a running or completed id is left as it
  * is; a failed id re-runs with `run + 1` and the newly submitted params. The same id with another type
  * is a client bug (ids are derived from the task), reported as a conflict rather than silently ignored.
  */
@@ -85,7 +89,10 @@ export function failTask(task: TaskRecord, message: string, now: string): TaskRe
  * Wire shape of a task (`TaskResult` of the Go sidecar): the record's fields, with absent ones omitted
  * rather than present as undefined (or null).
  */
-export type TaskResult = { readonly [K in keyof TaskRecord]: Exclude<TaskRecord[K], undefined> }
+export type TaskResult = Omit<
+  { readonly [K in keyof TaskRecord]: Exclude<TaskRecord[K], undefined> },
+  'startedAt' | 'deadlineAt'
+>
 
 export function toTaskResult(task: TaskRecord): TaskResult {
   type Mutable = { -readonly [K in keyof TaskResult]: TaskResult[K] }

@@ -1,6 +1,6 @@
 /** Schema validation with messages that name the offending field, for 400 responses. */
 import type { TSchema } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 
 /** `/files/app.toml` → `files["app.toml"]`; `/a/0/b` → `a[0].b`, rooted at `root`. */
 export function formatPath(root: string, pointer: string): string {
@@ -23,12 +23,20 @@ export function validationError(schema: TSchema, value: unknown, root: string): 
   if (Value.Check(schema, value)) return undefined
   const first = Value.Errors(schema, value).First()
   if (first === undefined) return `${root}: invalid`
-  const field = formatPath(root, first.path)
+  return describeFailure(root, first)
+}
+
+/** `field: message (got value)` for one TypeBox failure; `errorMessage` on a schema overrides the text. */
+export function describeFailure(root: string, failure: ValueError): string {
+  const field = formatPath(root, failure.path)
+  const custom = (failure.schema as { errorMessage?: unknown }).errorMessage
+  const message = typeof custom === 'string' ? custom : failure.message
+  const value = failure.value
   const shown =
-    typeof first.value === 'string' && first.value.length <= 64
-      ? ` (got ${JSON.stringify(first.value)})`
-      : typeof first.value === 'number' || typeof first.value === 'boolean'
-        ? ` (got ${String(first.value)})`
+    typeof value === 'string' && value.length <= 64
+      ? ` (got ${JSON.stringify(value)})`
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? ` (got ${String(value)})`
         : ''
-  return `${field}: ${first.message.toLowerCase()}${shown}`
+  return `${field}: ${message.charAt(0).toLowerCase()}${message.slice(1)}${shown}`
 }

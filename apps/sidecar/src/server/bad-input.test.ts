@@ -31,27 +31,37 @@ const cases: Case[] = [
     400,
     /not valid JSON|empty/i,
   ],
-  ['JSON array', { method: 'POST', url: '/v0/tasks', payload: '[]' }, 400, /must be a JSON object/],
-  ['JSON null', { method: 'POST', url: '/v0/tasks', payload: 'null' }, 400, /must be a JSON object/],
+  ['JSON array', { method: 'POST', url: '/v0/tasks', payload: '[]' }, 400, /body: expected a JSON object/],
+  ['JSON null', { method: 'POST', url: '/v0/tasks', payload: 'null' }, 400, /body: expected a JSON object/],
   [
     'JSON string',
     { method: 'POST', url: '/v0/tasks', payload: '"mark-ready"' },
     400,
-    /must be a JSON object/,
+    /body: expected a JSON object/,
   ],
-  ['missing type', { method: 'POST', url: '/v0/tasks', payload: '{}' }, 400, /type is required/],
-  ['numeric type', { method: 'POST', url: '/v0/tasks', payload: '{"type":7}' }, 400, /type must be a string/],
+  [
+    'missing type',
+    { method: 'POST', url: '/v0/tasks', payload: '{}' },
+    400,
+    /body\.type: expected required property/,
+  ],
+  [
+    'numeric type',
+    { method: 'POST', url: '/v0/tasks', payload: '{"type":7}' },
+    400,
+    /body\.type: expected string \(got 7\)/,
+  ],
   [
     'unknown type',
     { method: 'POST', url: '/v0/tasks', payload: '{"type":"rm-rf"}' },
     400,
-    /unknown task type: "rm-rf"; known types: await-condition/,
+    /unknown task type: "rm-rf"; supported types: await-condition, config-patch, config-validate, generate-identity, mark-not-ready, mark-ready, restart-seid/,
   ],
   [
     'non-UUID id',
     { method: 'POST', url: '/v0/tasks', payload: '{"type":"mark-ready","id":"abc"}' },
     400,
-    /task id must be a UUID: id: got "abc"/,
+    /task id must be a UUID: body\.id: expected a UUID \(got "abc"\)/,
   ],
   [
     'numeric id',
@@ -63,7 +73,7 @@ const cases: Case[] = [
     'params not an object',
     { method: 'POST', url: '/v0/tasks', payload: '{"type":"mark-ready","params":[1]}' },
     400,
-    /params must be a JSON object/,
+    /task params are invalid: body\.params: expected a JSON object/,
   ],
   [
     'unexpected param',
@@ -108,6 +118,27 @@ const cases: Case[] = [
     { method: 'POST', url: '/v0/tasks', payload: '{"type":"await-condition","params":{"height":5}}' },
     400,
     /params\.timeoutSeconds: expected required property/,
+  ],
+  [
+    'await-condition upstream shape without targetHeight',
+    {
+      method: 'POST',
+      url: '/v0/tasks',
+      payload: '{"type":"await-condition","params":{"condition":"height"}}',
+    },
+    400,
+    /params\.targetHeight: required when condition is "height"/,
+  ],
+  [
+    'await-condition with an unknown action',
+    {
+      method: 'POST',
+      url: '/v0/tasks',
+      payload:
+        '{"type":"await-condition","params":{"condition":"height","targetHeight":5,"action":"REBOOT"}}',
+    },
+    400,
+    /params\.action/,
   ],
   [
     'await-condition negative height',
@@ -160,6 +191,58 @@ const cases: Case[] = [
     { method: 'GET', url: '/v0/tasks/%E0%A4%A' },
     400,
     /not a valid url component/,
+  ],
+  [
+    'params nested 5,000 levels deep',
+    {
+      method: 'POST',
+      url: '/v0/tasks',
+      payload: `{"type":"config-patch","params":{"files":{"app.toml":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}}`,
+    },
+    400,
+    /task params exceed a limit: params are nested deeper than 16 levels \(limit maxDepth\)/,
+  ],
+  [
+    'params whose TOML rendering would explode (nested tables repeat their path)',
+    {
+      method: 'POST',
+      url: '/v0/tasks',
+      payload: JSON.stringify({
+        type: 'config-patch',
+        params: {
+          files: {
+            'app.toml': {
+              [`${'k'.repeat(5000)}`]: Object.fromEntries(
+                Array.from({ length: 300 }, (_, i) => [`t${i}`, { v: 1 }]),
+              ),
+            },
+          },
+        },
+      }),
+    },
+    400,
+    /\(limit maxExpandedBytes\)/,
+  ],
+  [
+    'params with too many keys',
+    {
+      method: 'POST',
+      url: '/v0/tasks',
+      payload: JSON.stringify({
+        type: 'config-patch',
+        params: {
+          files: { 'app.toml': Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i])) },
+        },
+      }),
+    },
+    400,
+    /more than 10000 keys and elements \(limit maxKeys\)/,
+  ],
+  [
+    'a __proto__ key',
+    { method: 'POST', url: '/v0/tasks', payload: '{"type":"mark-ready","params":{"__proto__":{"x":1}}}' },
+    400,
+    /object key "__proto__" is not allowed/,
   ],
   [
     'very long path',

@@ -1,5 +1,5 @@
 /** Fastify options shared by both listeners: limits and timeouts that keep a bad client from hurting us. */
-import type { Server } from 'node:http'
+import { createServer, type RequestListener, type Server } from 'node:http'
 import { type FastifyHttpOptions, type FastifyReply, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { handleClientError, toErrorResponse } from './error-handler.js'
@@ -19,25 +19,40 @@ export const LIMITS = {
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number }
 
-/** Options of one listener. `limits` overrides defaults (tests shorten the timeouts). */
+/**
+ * Options of one listener. `limits` overrides defaults (tests shorten the timeouts). `wrapHandler`
+ * runs before fastify sees a request (the tasks listener authenticates there, before routing).
+ */
 export function serverOptions(
   log: Logger,
-  options: { logRequests: boolean; limits?: Partial<Limits> | undefined },
+  options: {
+    logRequests: boolean
+    limits?: Partial<Limits> | undefined
+    wrapHandler?: (handler: RequestListener) => RequestListener
+  },
 ): FastifyHttpOptions<Server> {
   const limits: Limits = { ...LIMITS, ...options.limits }
+  const wrap = options.wrapHandler ?? ((handler: RequestListener) => handler)
   return {
+    // Our own server so a wrapper runs before routing; fastify still applies the timeouts below to it.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          maxHeaderSize: limits.maxHeaderBytes,
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Node enforces both timeouts only when it sweeps connections (default every 30 s).
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 3),
+        },
+        wrap(handler as RequestListener),
+      ),
     loggerInstance: log,
     // Probes and scrapes every few seconds would drown the log; task calls are logged by their routes.
     logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: limits.maxBodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    http: {
-      maxHeaderSize: limits.maxHeaderBytes,
-      headersTimeout: limits.headersTimeoutMs,
-      // Node enforces both timeouts only when it sweeps connections (default every 30 s).
-      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs / 3),
-    },
     // close() ends idle keep-alive sockets at once and lets in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -1,33 +1,39 @@
-/** Wire schemas of the task API (the Go sidecar's format). Used for docs, response typing and tests. */
-import { TASK_STATUSES } from '@sei-k8s/contract'
+/**
+ * Request schemas of the task API (the Go sidecar's wire format), declared on the routes through
+ * fastify's TypeBox type provider: one definition gives validation, the handler's types and the 400
+ * message (mapped in error-handler.ts). A type's own params schema lives with the type (engine/tasks/).
+ */
 import { type Static, Type } from '@sinclair/typebox'
 
-export const SubmitTaskBody = Type.Object({
-  id: Type.Optional(Type.String({ description: 'UUID; a random one when omitted' })),
-  type: Type.String({ minLength: 1 }),
-  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-})
+/** Task ids are UUIDs, any case (stored lower-case). */
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+
+/** `POST /v0/tasks`. Unknown top-level fields are ignored, as the Go sidecar's JSON decoder does. */
+export const SubmitTaskBody = Type.Object(
+  {
+    id: Type.Optional(
+      Type.String({
+        pattern: UUID_PATTERN,
+        errorMessage: 'expected a UUID',
+        description: 'random when omitted',
+      }),
+    ),
+    type: Type.String({ minLength: 1 }),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { errorMessage: 'expected a JSON object' }),
+    ),
+  },
+  { errorMessage: 'expected a JSON object {"type", "id"?, "params"?}' },
+)
 export type SubmitTaskBody = Static<typeof SubmitTaskBody>
 
-export const SubmitTaskResponse = Type.Object({ id: Type.String() })
-
-export const TaskResultSchema = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  status: Type.Union(TASK_STATUSES.map((s) => Type.Literal(s))),
-  run: Type.Integer({ minimum: 1 }),
-  params: Type.Optional(Type.Unknown()),
-  result: Type.Optional(Type.Unknown()),
-  error: Type.Optional(Type.String()),
-  submittedAt: Type.String({ description: 'RFC 3339 UTC' }),
-  completedAt: Type.Optional(Type.String({ description: 'RFC 3339 UTC' })),
+/** `{id}` of `GET/DELETE /v0/tasks/{id}`. */
+export const TaskIdParams = Type.Object({
+  id: Type.String({ pattern: UUID_PATTERN, errorMessage: 'expected a UUID' }),
 })
 
-export const StatusResponse = Type.Object({
+/** `GET /v0/status`. */
+const StatusResponse = Type.Object({
   status: Type.Union([Type.Literal('Initializing'), Type.Literal('Ready')]),
 })
 export type StatusResponse = Static<typeof StatusResponse>
-
-export const NodeIdResponse = Type.Object({ nodeId: Type.String({ pattern: '^[0-9a-f]{40}$' }) })
-
-export const ErrorResponse = Type.Object({ error: Type.String(), code: Type.String() })

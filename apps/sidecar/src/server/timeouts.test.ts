@@ -34,11 +34,9 @@ describe('timeouts on real listeners', () => {
   it.each(['tasks', 'public'] as const)(
     'answers a stalled request on the %s listener with a JSON 408',
     async (name) => {
-      const started = Date.now()
       const response = await stall(ports[name], 'GET /v0/livez HTTP/1.1\r\nHost: x\r\n')
       expect(response).toMatch(/^HTTP\/1\.1 408/)
-      expect(response).toContain('{"error":"request timed out","code":"BAD_REQUEST"}')
-      expect(Date.now() - started).toBeLessThan(5000)
+      expect(response).toContain('{"error":"request timed out","code":"REQUEST_TIMEOUT"}')
     },
   )
 

@@ -18,4 +18,12 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX tasks_status ON tasks (status);`,
   // A re-run (failed → running) updates submitted_at; listing newest-first must see it as new.
   'CREATE INDEX tasks_submitted ON tasks (submitted_at DESC, seq DESC);',
+  // Bounded concurrency: a `running` task with started_at NULL is queued; queue_seq is its place in the
+  // queue (submission order of its current run). deadline_at is the persisted absolute deadline.
+  `ALTER TABLE tasks ADD COLUMN queue_seq INTEGER;
+   ALTER TABLE tasks ADD COLUMN started_at TEXT;
+   ALTER TABLE tasks ADD COLUMN deadline_at TEXT;
+   UPDATE tasks SET queue_seq = seq, started_at = submitted_at;
+   CREATE INDEX tasks_queue ON tasks (status, started_at, queue_seq);
+   CREATE INDEX tasks_queue_seq ON tasks (queue_seq);`,
 ]

@@ -1,6 +1,8 @@
 /** A task acknowledged with 201 survives SIGKILL; interrupted runs resume with the same run number. */
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   IDENTITY,
@@ -139,5 +141,38 @@ describe('durability across SIGKILL (real process, real SQLite)', () => {
 
     expect((await submit(sidecar, { type: 'mark-ready' })).status).toBe(201)
     await expect.poll(async () => (await fetch(`${sidecar?.publicUrl}/v0/healthz`)).status).toBe(200)
+  })
+
+  it('applies every acknowledged config patch, in submission order, across a SIGKILL mid-queue', async () => {
+    const patchHome = makeHome()
+    let patcher: SidecarProcess | undefined = await startSidecar({ home: patchHome.home })
+    try {
+      const ids: string[] = []
+      for (let i = 1; i <= 30; i++) {
+        const res = await submit(patcher, {
+          type: 'config-patch',
+          params: { files: { 'app.toml': { last: i, [`k${i}`]: i } } },
+        })
+        expect(res.status).toBe(201)
+        ids.push(((await res.json()) as { id: string }).id)
+      }
+      patcher.signal('SIGKILL')
+      await patcher.exited
+      patcher = await startSidecar({ home: patchHome.home })
+      const restarted = patcher
+      await expect
+        .poll(
+          async () =>
+            (await tasks(restarted)).filter((t) => ids.includes(t.id) && t.status === 'completed').length,
+          { timeout: 30_000 },
+        )
+        .toBe(30)
+      const text = readFileSync(join(patchHome.home, 'config', 'app.toml'), 'utf8')
+      expect(text).toMatch(/^last = 30$/m)
+      for (let i = 1; i <= 30; i++) expect(text).toMatch(new RegExp(`^k${i} = ${i}$`, 'm'))
+    } finally {
+      await stopSidecar(patcher)
+      patchHome.remove()
+    }
   })
 })

@@ -29,7 +29,9 @@ function listeningAddresses(port: number): string[] {
               .reverse()
               .map((b) => Number.parseInt(b, 16))
               .join('.')
-          : `v6:${addrHex}`,
+          : /^0+$/.test(addrHex)
+            ? '::'
+            : `v6:${addrHex}`,
       )
     }
   }
@@ -63,9 +65,12 @@ afterAll(async () => {
 })
 
 describe('listener split (real process)', () => {
-  it('binds the tasks listener to 127.0.0.1 only and the public one to all interfaces', () => {
+  it('binds the tasks listener to 127.0.0.1 only and the public one to all interfaces, dual-stack', async () => {
     expect(listeningAddresses(sidecar.tasksPort)).toEqual(['127.0.0.1'])
-    expect(listeningAddresses(sidecar.publicPort)).toEqual(['0.0.0.0'])
+    expect(listeningAddresses(sidecar.publicPort)).toEqual(['::'])
+    // One `::` socket with IPv4 mapped answers both families.
+    expect((await fetch(`http://[::1]:${sidecar.publicPort}/v0/livez`)).status).toBe(200)
+    expect((await fetch(`http://127.0.0.1:${sidecar.publicPort}/v0/livez`)).status).toBe(200)
   })
 
   it('logs one start line with both bind addresses and the authn mode', () => {
@@ -75,7 +80,7 @@ describe('listener split (real process)', () => {
       .find((l) => l.includes('"sei-sidecar started"'))
     expect(JSON.parse(line ?? '{}')).toMatchObject({
       tasks: `127.0.0.1:${sidecar.tasksPort}`,
-      public: `0.0.0.0:${sidecar.publicPort}`,
+      public: `[::]:${sidecar.publicPort}`,
       authnMode: 'trusted-header',
     })
   })
@@ -198,35 +203,53 @@ describe('start-up validation (real process)', () => {
     expect(stderr).toContain(`SEI_HOME="${join(file, 'home')}": not a writable directory (ENOTDIR`)
   })
 
-  it('exits non-zero when a port is taken, releasing the store', async () => {
+  it('exits 1 naming the variable and the port when the public port is taken', async () => {
     const port = sidecar.publicPort
     const tasksPort = await freePort()
     const other = makeHome()
-    const { code, stdout } = run({
+    const { code, stderr } = run({
       SEI_SIDECAR_PORT: String(tasksPort),
       SEI_SIDECAR_PUBLIC_PORT: String(port),
       SEI_HOME: other.home,
     })
     other.remove()
     expect(code).toBe(1)
-    expect(stdout).toContain('EADDRINUSE')
+    expect(stderr).toContain(
+      `sei-sidecar: start-up failed: SEI_SIDECAR_PUBLIC_PORT=${port}: cannot listen on [::]:${port}: port already in use`,
+    )
+  })
+
+  it('exits 1 naming the variable and the port when the tasks port is taken', async () => {
+    const other = makeHome()
+    const { code, stderr } = run({
+      SEI_SIDECAR_PORT: String(sidecar.tasksPort),
+      SEI_SIDECAR_PUBLIC_PORT: String(await freePort()),
+      SEI_HOME: other.home,
+    })
+    other.remove()
+    expect(code).toBe(1)
+    expect(stderr).toContain(
+      `SEI_SIDECAR_PORT=${sidecar.tasksPort}: cannot listen on 127.0.0.1:${sidecar.tasksPort}: port already in use`,
+    )
   })
 
   it('prints --help with every env variable and its default', () => {
     const { code, stdout } = run({}, ['--help'])
     expect(code).toBe(0)
-    for (const text of [
-      'SEI_SIDECAR_PORT                 7777',
-      'SEI_SIDECAR_PUBLIC_PORT          9100',
-      'SEI_SIDECAR_AUTHN_MODE           trusted-header',
-      'SEI_HOME                         /sei',
-      'SEI_CHAIN_ID                     (required)',
-      'SEI_SIDECAR_LEGACY_PUBLIC_PATHS  false',
-      'SEI_SIDECAR_SEID_RPC_URL         http://127.0.0.1:26657',
-      'mark-ready',
-      'restart-seid',
+    for (const pattern of [
+      /SEI_SIDECAR_PORT +7777 /,
+      /SEI_SIDECAR_PUBLIC_PORT +9100 /,
+      /SEI_SIDECAR_AUTHN_MODE +trusted-header /,
+      /SEI_HOME +\/sei /,
+      /SEI_CHAIN_ID +\(required\) /,
+      /SEI_SIDECAR_LEGACY_PUBLIC_PATHS +false /,
+      /SEI_SIDECAR_SEID_RPC_URL +http:\/\/127\.0\.0\.1:26657 /,
+      /SEI_SIDECAR_TASK_RETENTION_HOURS +168 /,
+      /Limits:\n {2}params: depth 16/,
+      /mark-ready/,
+      /restart-seid/,
     ]) {
-      expect(stdout).toContain(text)
+      expect(stdout).toMatch(pattern)
     }
   })
 

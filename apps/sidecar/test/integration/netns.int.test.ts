@@ -1,7 +1,8 @@
 /**
  * "Pod IP" versus loopback, for real: the sidecar runs inside a network namespace created here, joined
- * to the host by a veth pair with addresses in 198.18.0.0/15 (benchmarking range, never routed). From
- * the host end, the public port answers on the pod address and the tasks port is refused.
+ * to the host by a veth pair with addresses in 198.18.0.0/15 and 2001:2::/48 (the IPv4 and IPv6
+ * benchmarking ranges, never routed). From the host end, the public port answers on both pod addresses
+ * (one dual-stack `::` socket) and the tasks port is refused on both.
  */
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
@@ -35,6 +36,10 @@ const base = `198.${18 + Math.floor(block / (256 * 64))}.${Math.floor(block / 64
 const fourth = (block % 64) * 4
 const hostAddress = `${base}.${fourth + 1}`
 const podAddress = `${base}.${fourth + 2}`
+// One /64 out of 2001:2::/48: ::1 host end, ::2 pod end.
+const v6Prefix = `2001:2:0:${block.toString(16)}`
+const hostAddress6 = `${v6Prefix}::1`
+const podAddress6 = `${v6Prefix}::2`
 
 const home = makeHome()
 let sidecar: SidecarProcess | undefined
@@ -50,8 +55,11 @@ beforeAll(async () => {
   must('link', 'add', hostLink, 'type', 'veth', 'peer', 'name', nsLink)
   must('link', 'set', nsLink, 'netns', ns)
   must('addr', 'add', `${hostAddress}/30`, 'dev', hostLink)
+  // nodad: usable at once instead of after duplicate address detection (~2 s).
+  must('addr', 'add', `${hostAddress6}/64`, 'dev', hostLink, 'nodad')
   must('link', 'set', hostLink, 'up')
   must('netns', 'exec', ns, 'ip', 'addr', 'add', `${podAddress}/30`, 'dev', nsLink)
+  must('netns', 'exec', ns, 'ip', 'addr', 'add', `${podAddress6}/64`, 'dev', nsLink, 'nodad')
   must('netns', 'exec', ns, 'ip', 'link', 'set', nsLink, 'up')
   must('netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up')
   sidecar = await startSidecar({
@@ -86,8 +94,17 @@ describe.skipIf(skipReason !== undefined)('listeners seen from outside the pod n
     expect(await res.text()).toBe('ok')
   })
 
-  it('refuses the tasks port on the pod address', async () => {
+  it('answers the public port on the pod IPv6 address too (dual-stack listener)', async () => {
+    const res = await fetch(`http://[${podAddress6}]:${sidecar?.publicPort}/v0/livez`)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('ok')
+  })
+
+  it('refuses the tasks port on the pod addresses, IPv4 and IPv6', async () => {
     expect(await connectionError(`http://${podAddress}:${sidecar?.tasksPort}/v0/tasks`)).toBe('ECONNREFUSED')
+    expect(await connectionError(`http://[${podAddress6}]:${sidecar?.tasksPort}/v0/tasks`)).toBe(
+      'ECONNREFUSED',
+    )
   })
 
   it('serves the task API on loopback inside the namespace', () => {

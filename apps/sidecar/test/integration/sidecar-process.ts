@@ -1,4 +1,4 @@
-/** Starts the built sidecar (`node dist/main.js`) as a real process on free loopback ports. */
+/** Starts the built sidecar (the bundled bin, `dist/bundle/sei-sidecar.cjs`) as a real process on free loopback ports. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
+export const MAIN = fileURLToPath(new URL('../../dist/bundle/sei-sidecar.cjs', import.meta.url))
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {

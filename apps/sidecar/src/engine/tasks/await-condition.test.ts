@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process'
+import { symlinkSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { contextFor } from '../../__tests__/harness.js'
+import { contextFor, tempHome } from '../../__tests__/harness.js'
 import { awaitCondition, conditionHolds, parseSyncInfo } from './await-condition.js'
+import { findProcesses } from './restart-seid.js'
 
 let server: Server | undefined
 afterEach(async () => {
@@ -76,5 +80,59 @@ describe('await-condition', () => {
         contextFor('/tmp', { seidRpcUrl: 'http://127.0.0.1:1' }),
       ),
     ).rejects.toThrow(/condition not met within 1s.*last: fetch failed/)
+  })
+
+  it('accepts the upstream shape {condition: "height", targetHeight} without a timeout', async () => {
+    const url = await fakeRpc(1)
+    const result = await awaitCondition.run(
+      { condition: 'height', targetHeight: 3 },
+      contextFor('/tmp', { seidRpcUrl: url, ...fastSleep }),
+    )
+    expect(result).toEqual({ height: 3, catchingUp: false })
+  })
+
+  it('reads condition "catchingUp" as "wait until caught up"', async () => {
+    const url = await fakeRpc(7, false)
+    const result = await awaitCondition.run(
+      { condition: 'catchingUp' },
+      contextFor('/tmp', { seidRpcUrl: url }),
+    )
+    expect(result).toEqual({ height: 7, catchingUp: false })
+  })
+
+  it('stops seid with SIGTERM_SEID once the height is reached (halt at an upgrade height)', async () => {
+    const url = await fakeRpc(1)
+    const { home, remove } = tempHome()
+    const link = join(home, 'seid')
+    symlinkSync('/bin/sleep', link)
+    const child = spawn(link, ['30'], { stdio: 'ignore' })
+    try {
+      const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
+      for (
+        let i = 0;
+        i < 100 && !(await findProcesses('/proc', 'seid')).some((p) => p.pid === child.pid);
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const result = await awaitCondition.run(
+        { condition: 'height', targetHeight: 2, action: 'SIGTERM_SEID' },
+        contextFor('/tmp', { seidRpcUrl: url, ...fastSleep }),
+      )
+      expect(result).toEqual({ height: 2, catchingUp: false, action: 'SIGTERM_SEID', pid: child.pid })
+      expect(await exited).toBe('SIGTERM')
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      remove()
+    }
+  })
+
+  it.each([
+    [{ condition: 'height' }, 'params.targetHeight: required when condition is "height"'],
+    [{ condition: 'height', targetHeight: 1, height: 1 }, 'not both'],
+    [{ targetHeight: 5 }, 'params.condition: required with targetHeight or action'],
+    [{ height: 5 }, 'params.timeoutSeconds: expected required property'],
+  ])('rejects the combination %j at submission', (params, message) => {
+    expect(awaitCondition.check?.(params as never)).toContain(message)
   })
 })

@@ -14,9 +14,9 @@ export const configValidate = defineTask({
     for (const file of CONFIG_FILES) {
       const path = configFilePath(ctx.home, file)
       try {
-        const table = await readTomlFile(path)
-        if (table === undefined) problems.push(`${path}: missing`)
-        else if (file === 'client.toml') chainIdInFile = table['chain-id']
+        const read = await readTomlFile(path)
+        if (read === undefined) problems.push(`${path}: missing`)
+        else if (file === 'client.toml') chainIdInFile = read.table['chain-id']
       } catch (error) {
         problems.push((error as Error).message)
       }

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { contextFor, tempHome } from '../../__tests__/harness.js'
 import { generateIdentity } from './generate-identity.js'
@@ -64,5 +65,31 @@ describe('generate-identity', () => {
     expect(second).toEqual({ nodeId: first.nodeId, created: false })
     expect(readFileSync(nodeKeyPath(home), 'utf8')).toBe(before)
     expect(nodeIdFromKeyJson(before)).toBe(first.nodeId)
+  })
+})
+
+describe('generate-identity with the upstream client shape {chainId, moniker}', () => {
+  it('writes the moniker to config.toml, keeping its other content', async () => {
+    const { home, remove } = tempHome()
+    cleanups.push(remove)
+    mkdirSync(join(home, 'config'), { recursive: true })
+    writeFileSync(
+      join(home, 'config', 'config.toml'),
+      '# node\nmoniker = "old"\nproxy_app = "tcp://127.0.0.1:26658"\n',
+    )
+    const result = await generateIdentity.run({ chainId: 'test-1', moniker: 'node-0' }, contextFor(home))
+    expect(result).toMatchObject({ created: true })
+    expect(readFileSync(join(home, 'config', 'config.toml'), 'utf8')).toBe(
+      '# node\nmoniker = "node-0"\nproxy_app = "tcp://127.0.0.1:26658"\n',
+    )
+  })
+
+  it('fails without writing when chainId is not SEI_CHAIN_ID', async () => {
+    const { home, remove } = tempHome()
+    cleanups.push(remove)
+    await expect(
+      generateIdentity.run({ chainId: 'pacific-1', moniker: 'x' }, contextFor(home)),
+    ).rejects.toThrow('params.chainId is "pacific-1", but this node joins "test-1" (SEI_CHAIN_ID)')
+    expect(existsSync(nodeKeyPath(home))).toBe(false)
   })
 })

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Type } from '@sinclair/typebox'
-import { defineTask } from '../registry.js'
+import { defineTask, type TaskContext } from '../registry.js'
 
 export const SEID_PROCESS_NAME = 'seid'
 const POLL_MS = 100
@@ -58,6 +58,41 @@ async function hasExited(procRoot: string, target: ProcInfo): Promise<boolean> {
   return now === undefined || now.startTime !== target.startTime || now.state === 'Z'
 }
 
+/** Default time `restart-seid` waits for seid to exit after SIGTERM. */
+export const RESTART_TIMEOUT_SECONDS = 60
+
+/**
+ * SIGTERMs the one seid process and waits until it exited or `deadlineMs` passed (`budget` words it
+ * in the error, e.g. "within 60s"); returns its pid.
+ * Throws naming the problem: no seid, several (refusing to guess), or still alive at the deadline.
+ */
+export async function stopSeid(ctx: TaskContext, deadlineMs: number, budget: string): Promise<number> {
+  const found = await findProcesses(ctx.procRoot, SEID_PROCESS_NAME)
+  // A seid child (a fork not yet exec'd, or a helper it spawned) goes down with its parent.
+  const pids = new Set(found.map((p) => p.pid))
+  const processes = found.filter((p) => !pids.has(p.ppid))
+  const [target, ...others] = processes
+  if (target === undefined) {
+    throw new Error(
+      `no running process named ${SEID_PROCESS_NAME} in ${ctx.procRoot} (is shareProcessNamespace enabled and seid started?)`,
+    )
+  }
+  if (others.length > 0) {
+    throw new Error(
+      `${processes.length} processes named ${SEID_PROCESS_NAME}: ${processes.map((p) => p.pid).join(', ')}; refusing to guess`,
+    )
+  }
+  process.kill(target.pid, 'SIGTERM')
+  ctx.log.info({ taskId: ctx.taskId, pid: target.pid }, 'sent SIGTERM to seid')
+  while (!(await hasExited(ctx.procRoot, target))) {
+    if (Date.now() >= deadlineMs) {
+      throw new Error(`seid (pid ${target.pid}) did not exit ${budget} after SIGTERM`)
+    }
+    await ctx.sleep(POLL_MS, ctx.signal)
+  }
+  return target.pid
+}
+
 export const restartSeid = defineTask({
   type: 'restart-seid',
   summary: 'SIGTERM the seid process (shared process namespace) and wait for it to exit; result {pid}',
@@ -65,32 +100,10 @@ export const restartSeid = defineTask({
     { timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })) },
     { additionalProperties: false },
   ),
+  timeoutSeconds: (params) => params.timeoutSeconds ?? RESTART_TIMEOUT_SECONDS,
   run: async (params, ctx) => {
-    const timeoutSeconds = params.timeoutSeconds ?? 60
-    const found = await findProcesses(ctx.procRoot, SEID_PROCESS_NAME)
-    // A seid child (a fork not yet exec'd, or a helper it spawned) goes down with its parent.
-    const pids = new Set(found.map((p) => p.pid))
-    const processes = found.filter((p) => !pids.has(p.ppid))
-    const [target, ...others] = processes
-    if (target === undefined) {
-      throw new Error(
-        `no running process named ${SEID_PROCESS_NAME} in ${ctx.procRoot} (is shareProcessNamespace enabled and seid started?)`,
-      )
-    }
-    if (others.length > 0) {
-      throw new Error(
-        `${processes.length} processes named ${SEID_PROCESS_NAME}: ${processes.map((p) => p.pid).join(', ')}; refusing to guess`,
-      )
-    }
-    process.kill(target.pid, 'SIGTERM')
-    ctx.log.info({ taskId: ctx.taskId, pid: target.pid }, 'sent SIGTERM to seid')
-    const deadline = Date.now() + timeoutSeconds * 1000
-    while (!(await hasExited(ctx.procRoot, target))) {
-      if (Date.now() >= deadline) {
-        throw new Error(`seid (pid ${target.pid}) did not exit within ${timeoutSeconds}s after SIGTERM`)
-      }
-      await ctx.sleep(POLL_MS, ctx.signal)
-    }
-    return { pid: target.pid }
+    const timeoutSeconds = params.timeoutSeconds ?? RESTART_TIMEOUT_SECONDS
+    const deadlineMs = ctx.deadlineMs ?? Date.now() + timeoutSeconds * 1000
+    return { pid: await stopSeid(ctx, deadlineMs, `within ${timeoutSeconds}s`) }
   },
 })

@@ -11,8 +11,11 @@ import type { SidecarMetrics } from '../../metrics.js'
 export interface PublicRouteDeps {
   readonly lifecycle: Lifecycle
   readonly metrics: SidecarMetrics
-  /** Throws when the task store does not answer. */
-  readonly pingStore: () => void
+  /**
+   * The store's health as last seen by the background monitor (store-monitor.ts): undefined when fine,
+   * else a reason. Never touches the store itself: a probe must not wait on a lock.
+   */
+  readonly storeProblem: () => string | undefined
 }
 
 export function healthChecks(deps: PublicRouteDeps): Record<'startupz' | 'livez' | 'healthz', HealthCheck[]> {
@@ -22,10 +25,7 @@ export function healthChecks(deps: PublicRouteDeps): Record<'startupz' | 'livez'
   }
   const store: HealthCheck = {
     name: 'store',
-    check: () => {
-      deps.pingStore()
-      return undefined
-    },
+    check: () => deps.storeProblem(),
   }
   const ready: HealthCheck = {
     name: 'ready',
@@ -43,17 +43,18 @@ export function healthChecks(deps: PublicRouteDeps): Record<'startupz' | 'livez'
   }
 }
 
-export function registerPublicRoutes(app: FastifyInstance, deps: PublicRouteDeps, isPublic: boolean): void {
+/** Headers of every health answer (the fastify routes and the fast path alike). */
+export const HEALTH_HEADERS = {
+  'content-type': 'text/plain; charset=utf-8',
+  'cache-control': 'no-store',
+} as const
+
+export function registerPublicRoutes(app: FastifyInstance, deps: PublicRouteDeps): void {
   const checks = healthChecks(deps)
-  const config = { isPublic }
   const health = (endpoint: keyof typeof checks, path: string) =>
-    app.get(path, { config }, async (request, reply) => {
+    app.get(path, async (request, reply) => {
       const report = aggregateHealth(endpoint, checks[endpoint], parseHealthQuery(request.query))
-      return reply
-        .code(report.httpStatus)
-        .header('content-type', 'text/plain; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(report.body)
+      return reply.code(report.httpStatus).headers(HEALTH_HEADERS).send(report.body)
     })
   // startupz must not wait for mark-ready. The sidecar runs as a native sidecar (an init container with
   // restartPolicy Always): kubelet starts the next init container, kube-rbac-proxy, only once this
@@ -62,7 +63,7 @@ export function registerPublicRoutes(app: FastifyInstance, deps: PublicRouteDeps
   health('startupz', PUBLIC_PATHS.startupz)
   health('livez', PUBLIC_PATHS.livez)
   health('healthz', PUBLIC_PATHS.healthz)
-  app.get(PUBLIC_PATHS.metrics, { config }, async (request, reply) => {
+  app.get(PUBLIC_PATHS.metrics, async (request, reply) => {
     const { contentType, body } = await deps.metrics.render(request.headers.accept)
     return reply.code(200).header('content-type', contentType).send(body)
   })

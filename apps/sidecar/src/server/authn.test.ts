@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { identityFromRawHeaders } from './identity-hook.js'
+import { identityFromRawHeaders } from './authn.js'
 
 describe('identityFromRawHeaders', () => {
   it('accepts exactly one user, any header-name case, and splits groups on |', () => {

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the bundled binary (`dist/bundle/sei-sidecar.mjs`): turns on Node's compile cache,
+ * then loads main.ts. The cache (V8 code cache on disk) lives under SEI_HOME, a writable volume that
+ * survives container restarts, so every start after the first skips compiling the bundle. When the
+ * directory is not writable Node just runs without it.
+ */
+import { enableCompileCache } from 'node:module'
+import { join } from 'node:path'
+import { ENV, ENV_DEFAULTS } from '@sei-k8s/contract'
+
+// Read before config.ts validates the environment: a bad SEI_HOME only costs the cache here, and
+// main.ts then reports it properly.
+const home = process.env[ENV.home]?.trim() || ENV_DEFAULTS.home
+enableCompileCache(join(home, 'sidecar', 'compile-cache'))
+void import('./main.js')
