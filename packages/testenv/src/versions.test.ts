@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { RBAC_PROXY } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
 import { GO_DIR } from './binaries.js'
 import { TOOLS } from './versions.js'
@@ -30,6 +31,12 @@ describe('TOOLS', () => {
 
   it('pins the kube-rbac-proxy version its tools module requires', () => {
     expect(requiredVersion(proxyMod, 'github.com/brancz/kube-rbac-proxy')).toBe(TOOLS.kubeRbacProxy.version)
+  })
+
+  it('tests the kube-rbac-proxy version the controller renders into pods', () => {
+    // One version: the image tag of the rendered proxy container is the binary the tests run.
+    const tag = RBAC_PROXY.image.slice(RBAC_PROXY.image.lastIndexOf(':') + 1)
+    expect(tag).toBe(TOOLS.kubeRbacProxy.version)
   })
 
   it('pins the analyzer version its tools module requires', () => {

@@ -48,7 +48,7 @@ export const TOOLS = {
   },
   kubeRbacProxy: {
     binary: 'kube-rbac-proxy',
-    version: 'v0.19.1',
+    version: 'v0.22.1',
     source: {
       moduleDir: 'kube-rbac-proxy',
       pkg: 'github.com/brancz/kube-rbac-proxy/cmd/kube-rbac-proxy',
