@@ -1,13 +1,37 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { BinaryPaths } from './binaries.js'
 import { TESTENV_ENV } from './env.js'
 import { TestenvError } from './errors.js'
 import type { ControlPlaneInfo } from './plane.js'
 
-/** What `up` leaves behind for `down` and `status`: the plane and the binaries its PIDs run. */
+/** One process `up` started: `down` signals the PID only while it still runs `binary`. */
+export interface ProcessRecord {
+  readonly name: string
+  readonly pid: number
+  readonly binary: string
+}
+
+/** What `up` leaves behind for `down` and `status`: the plane and its processes in start order. */
 export interface PlaneState {
   readonly info: ControlPlaneInfo
-  readonly binaries: { readonly etcd: string; readonly apiserver: string }
+  readonly processes: readonly ProcessRecord[]
+}
+
+/** processRecords lists the plane's processes in start order with the binary each PID runs. */
+export function processRecords(info: ControlPlaneInfo, binaries: BinaryPaths): ProcessRecord[] {
+  const all = [
+    { name: 'etcd', pid: info.pids.etcd, binary: binaries.etcd },
+    { name: 'kube-apiserver', pid: info.pids.apiserver, binary: binaries.kubeApiserver },
+    {
+      name: 'kube-controller-manager',
+      pid: info.pids.controllerManager,
+      binary: binaries.kubeControllerManager,
+    },
+    { name: 'kube-scheduler', pid: info.pids.scheduler, binary: binaries.kubeScheduler },
+    { name: 'kwok', pid: info.pids.kwok, binary: binaries.kwok },
+  ]
+  return all.filter((p): p is ProcessRecord => p.pid !== undefined)
 }
 
 export function stateFile(stateDir: string): string {

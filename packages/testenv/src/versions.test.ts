@@ -39,6 +39,20 @@ describe('TOOLS', () => {
     expect(tag).toBe(TOOLS.kubeRbacProxy.version)
   })
 
+  it('builds kube-controller-manager and kube-scheduler from the kube-apiserver module and release', () => {
+    for (const tool of [TOOLS.kubeControllerManager, TOOLS.kubeScheduler]) {
+      expect(tool.source.moduleDir).toBe(TOOLS.kubeApiserver.source.moduleDir)
+      expect(tool.version).toBe(TOOLS.kubeApiserver.version)
+      expect(tool.source.linkerVars).toEqual(TOOLS.kubeApiserver.source.linkerVars)
+      expect(rootMod).toMatch(new RegExp(`^\\s+${tool.source.pkg}$`, 'm'))
+    }
+  })
+
+  it('pins the kwok version its tools module requires', () => {
+    const mod = readFileSync(join(GO_DIR, 'kwok', 'go.mod'), 'utf8')
+    expect(requiredVersion(mod, 'sigs.k8s.io/kwok')).toBe(TOOLS.kwok.version)
+  })
+
   it('pins the analyzer version its tools module requires', () => {
     const mod = readFileSync(join(GO_DIR, 'netpol-analyzer', 'go.mod'), 'utf8')
     expect(requiredVersion(mod, 'github.com/np-guard/netpol-analyzer')).toBe(TOOLS.netpolicy.version)

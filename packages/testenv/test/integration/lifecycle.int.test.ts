@@ -89,4 +89,44 @@ describe('lifecycle', () => {
       rmSync(stateDir, { recursive: true, force: true })
     }
   })
+
+  it('CLI up --cluster starts five processes and down leaves none of them (nor any other) behind', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'sei-testenv-cli-cluster-'))
+    try {
+      const up = await run(process.execPath, [
+        CLI,
+        'up',
+        '--cluster',
+        '--nodes',
+        '2',
+        '--state-dir',
+        stateDir,
+      ])
+      expect(up.stdout).toMatch(/^export KUBECONFIG='.+'$/m)
+      const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as {
+        info: { nodeNames: string[] }
+        processes: { name: string; pid: number }[]
+      }
+      expect(state.processes.map((p) => p.name)).toEqual([
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+        'kwok',
+      ])
+      expect(state.info.nodeNames).toEqual(['kwok-node-0', 'kwok-node-1'])
+      const pids = state.processes.map((p) => p.pid)
+      expect(pids.every(isPidAlive)).toBe(true)
+      const status = await run(process.execPath, [CLI, 'status', '--state-dir', stateDir])
+      expect(status.stdout).toMatch(/^kwok\tpid \d+\trunning$/m)
+      expect(status.stdout).toMatch(/readyz\tok/)
+      await run(process.execPath, [CLI, 'down', '--state-dir', stateDir])
+      expect(pids.filter(isPidAlive)).toEqual([])
+      expect(pidsMentioning(stateDir)).toEqual([])
+      expect(existsSync(join(stateDir, 'state.json'))).toBe(false)
+    } finally {
+      await run(process.execPath, [CLI, 'down', '--state-dir', stateDir]).catch(() => undefined)
+      rmSync(stateDir, { recursive: true, force: true })
+    }
+  })
 })
