@@ -42,21 +42,34 @@ async function timeStart(cluster) {
   return ms
 }
 
-async function timeStatefulSet(plane, policy) {
+/** Runs one measurement in a fresh namespace and deletes it afterwards (nodes hold 110 Pods each). */
+async function inNamespace(plane, measure) {
   const ns = await plane.createNamespace()
-  const started = performance.now()
-  await plane.applyManifest([statefulSet(ns, 'bench', PODS, policy)])
-  await plane.waitFor('StatefulSet', ns, 'bench', (o) => readyReplicas(o) === PODS, 600_000)
-  return performance.now() - started
+  try {
+    return await measure(ns)
+  } finally {
+    await plane.kube.request('DELETE', `/api/v1/namespaces/${ns}`)
+    await plane.waitFor('Namespace', undefined, ns, (o) => o === undefined, 300_000)
+  }
 }
 
-async function timeManyStatefulSets(plane) {
-  const ns = await plane.createNamespace()
-  const started = performance.now()
-  const names = Array.from({ length: PODS }, (_, i) => `node-${i}`)
-  await plane.applyManifest(names.map((n) => statefulSet(ns, n, 1, 'OrderedReady')))
-  for (const n of names) await plane.waitFor('Pod', ns, `${n}-0`, isPodReady, 600_000)
-  return performance.now() - started
+function timeStatefulSet(plane, policy) {
+  return inNamespace(plane, async (ns) => {
+    const started = performance.now()
+    await plane.applyManifest([statefulSet(ns, 'bench', PODS, policy)])
+    await plane.waitFor('StatefulSet', ns, 'bench', (o) => readyReplicas(o) === PODS, 600_000)
+    return performance.now() - started
+  })
+}
+
+function timeManyStatefulSets(plane) {
+  return inNamespace(plane, async (ns) => {
+    const started = performance.now()
+    const names = Array.from({ length: PODS }, (_, i) => `node-${i}`)
+    await plane.applyManifest(names.map((n) => statefulSet(ns, n, 1, 'OrderedReady')))
+    for (const n of names) await plane.waitFor('Pod', ns, `${n}-0`, isPodReady, 600_000)
+    return performance.now() - started
+  })
 }
 
 for (const cluster of [false, true]) {
@@ -68,7 +81,12 @@ for (const cluster of [false, true]) {
   console.log(`${label}: ${runs.map(seconds).join(', ')}`)
 }
 
-const plane = await startControlPlane({ cluster: { nodes: 2 } })
+// Enough room for PODS Pods at 110 per node, and more than one node to spread over.
+const plane = await startControlPlane({ cluster: { nodes: Math.max(2, Math.ceil(PODS / 100)) } })
+// A signal ends Node without 'exit' handlers: stop the plane first so no process is left behind.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => plane.stop().finally(() => process.exit(130)))
+}
 try {
   console.log(
     `${PODS}-replica StatefulSet, OrderedReady, to readyReplicas=${PODS}: ${seconds(await timeStatefulSet(plane, 'OrderedReady'))}`,
