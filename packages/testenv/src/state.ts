@@ -43,11 +43,33 @@ export function writeState(stateDir: string, state: PlaneState): void {
   writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
 }
 
-/** readState returns the recorded plane, or throws TESTENV_STATE_MISSING. */
+/**
+ * readState returns the recorded plane, or throws TESTENV_STATE_MISSING; a file without the process
+ * list (written by an older testenv, or edited) throws TESTENV_INVALID_INPUT naming the file, so
+ * `down` never guesses which PIDs to signal.
+ */
 export function readState(stateDir: string): PlaneState {
   const file = stateFile(stateDir)
   if (!existsSync(file)) throw new TestenvError('stateMissing', `no control plane recorded in ${file}`)
-  return JSON.parse(readFileSync(file, 'utf8')) as PlaneState
+  const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<PlaneState>
+  if (!state.info || !Array.isArray(state.processes) || !state.processes.every(isProcessRecord)) {
+    throw new TestenvError(
+      'invalidInput',
+      `${file} has no valid process list (written by an older testenv?); stop its processes by PID and delete the file`,
+    )
+  }
+  return state as PlaneState
+}
+
+function isProcessRecord(value: unknown): value is ProcessRecord {
+  const r = value as Partial<ProcessRecord> | null
+  return (
+    typeof r?.name === 'string' &&
+    typeof r.binary === 'string' &&
+    typeof r.pid === 'number' &&
+    Number.isInteger(r.pid) &&
+    r.pid > 0
+  )
 }
 
 export function removeState(stateDir: string): void {
