@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { isPidAlive, startControlPlane, TestenvError } from '../../src/index.js'
+import { binaryPaths, isPidAlive, startControlPlane, TestenvError } from '../../src/index.js'
 
 const run = promisify(execFile)
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js')
@@ -62,6 +62,21 @@ describe('lifecycle', () => {
       expect((error as TestenvError).code).toBe('TESTENV_NOT_READY')
       expect((error as TestenvError).logFile).toBe(join(dir, 'logs', 'kube-apiserver.log'))
       expect((error as Error).message).toContain(join(dir, 'logs', 'kube-apiserver.log'))
+      expect(pidsMentioning(dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a cluster component that dies during start-up rolls back every process, naming its log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sei-testenv-cluster-fail-'))
+    try {
+      // `false` exits at once, like a kwok that cannot start
+      const binaries = { ...binaryPaths(), kwok: '/bin/false' }
+      const error = await startControlPlane({ dir, binaries, cluster: true }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TestenvError)
+      expect((error as TestenvError).code).toBe('TESTENV_PROCESS_EXITED')
+      expect((error as TestenvError).logFile).toBe(join(dir, 'logs', 'kwok.log'))
       expect(pidsMentioning(dir)).toEqual([])
     } finally {
       rmSync(dir, { recursive: true, force: true })
