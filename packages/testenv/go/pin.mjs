@@ -41,9 +41,9 @@ function replaceLine(r) {
 // outside its repository).
 const SINGLE_TOOLS = {
   'kube-rbac-proxy': { module: 'github.com/brancz/kube-rbac-proxy', pkg: 'cmd/kube-rbac-proxy' },
-  'netpol-analyzer': { module: 'github.com/np-guard/netpol-analyzer', pkg: 'cmd/netpolicy' },
   // kwok wants k8s.io libraries v0.36.x, so it cannot share the kube-apiserver module's graph.
   kwok: { module: 'sigs.k8s.io/kwok', pkg: 'cmd/kwok' },
+  'netpol-analyzer': { module: 'github.com/np-guard/netpol-analyzer', pkg: 'cmd/netpolicy' },
 }
 
 function pinSingleTool(name) {
