@@ -16,7 +16,14 @@ import {
 } from './kwok.js'
 import type { PlaneFiles } from './plane-files.js'
 import { freePorts, LOOPBACK } from './ports.js'
-import { delay, type ManagedProcess, startProcess, waitUntilHealthy } from './process.js'
+import {
+  delay,
+  httpOk,
+  type ManagedProcess,
+  startProcess,
+  stopInReverse,
+  waitUntilHealthy,
+} from './process.js'
 import { schedulerArgs, schedulerConfig } from './scheduler.js'
 
 /** Cluster mode: kube-controller-manager, kube-scheduler and kwok with `nodes` fake nodes. */
@@ -249,23 +256,4 @@ async function pollUntil(
     }
     await delay(100)
   }
-}
-
-/** stopInReverse stops processes last-started first and collects every error. */
-export async function stopInReverse(processes: readonly ManagedProcess[]): Promise<unknown[]> {
-  const errors: unknown[] = []
-  for (const proc of [...processes].reverse()) {
-    try {
-      await proc.stop()
-    } catch (error) {
-      errors.push(error)
-    }
-  }
-  return errors
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-  await res.arrayBuffer()
-  return res.ok
 }

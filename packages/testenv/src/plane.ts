@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { apiserverArgs, apiserverUrl } from './apiserver.js'
 import { type KubeconfigDocument, STATIC_USERS } from './auth-files.js'
 import { type BinaryPaths, findBinaries, type Log } from './binaries.js'
-import { type ClusterOptions, type StartedCluster, startCluster, stopInReverse } from './cluster.js'
+import { type ClusterOptions, type StartedCluster, startCluster } from './cluster.js'
 import type { Env } from './env.js'
 import { TestenvError } from './errors.js'
 import { etcdArgs, etcdHealthUrl } from './etcd.js'
@@ -12,7 +12,7 @@ import { createKubeHelpers, type KubeHelpers } from './kube-helpers.js'
 import { createKubeHttp, type KubeHttp } from './kube-http.js'
 import { type PlaneFiles, preparePlaneFiles, writeKubeconfigs } from './plane-files.js'
 import { freePorts } from './ports.js'
-import { type ManagedProcess, startProcess, waitUntilHealthy } from './process.js'
+import { httpOk, type ManagedProcess, startProcess, stopInReverse, waitUntilHealthy } from './process.js'
 
 /** ControlPlaneInfo: everything a client needs to use a running plane; plain JSON (crosses processes). */
 export interface ControlPlaneInfo {
@@ -294,12 +294,6 @@ async function bindRbacProxyIdentity(kube: KubeHttp): Promise<void> {
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: STATIC_USERS.rbacProxy.name }],
     },
   })
-}
-
-async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-  await res.arrayBuffer()
-  return res.ok
 }
 
 async function stopAll(
