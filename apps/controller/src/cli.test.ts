@@ -127,7 +127,7 @@ describe('render (process)', () => {
       expect(code).toBe(0)
       expect(stdout).toContain('Usage: sei-controller')
       expect(stdout).toContain('-o, --output <yaml|json>')
-      expect(stdout).toContain('quay.io/brancz/kube-rbac-proxy:v0.21.0')
+      expect(stdout).toContain('quay.io/brancz/kube-rbac-proxy:v0.22.1')
     }
   })
 })

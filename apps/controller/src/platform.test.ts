@@ -7,7 +7,7 @@ describe('loadPlatformConfig', () => {
   it('gives this release defaults without a file', () => {
     const result = loadPlatformConfig(undefined)
     expect(result).toEqual({ ok: true, value: DEFAULT_PLATFORM })
-    expect(DEFAULT_PLATFORM.images.rbacProxy).toBe('quay.io/brancz/kube-rbac-proxy:v0.21.0')
+    expect(DEFAULT_PLATFORM.images.rbacProxy).toBe('quay.io/brancz/kube-rbac-proxy:v0.22.1')
     expect(DEFAULT_PLATFORM.images.sidecar).toContain(`:v${RELEASE_VERSION}`)
     expect(DEFAULT_PLATFORM.nodeServiceAccount).toBe('seid-node')
   })

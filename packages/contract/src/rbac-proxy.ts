@@ -9,8 +9,11 @@ export const TASK_RESOURCE = 'seinodetasks'
 export const RBAC_PROXY = {
   configKey: 'config.yaml',
   configDir: '/etc/kube-rbac-proxy',
-  /** Pinned: kube-rbac-proxy is still labelled alpha upstream. */
-  image: 'quay.io/brancz/kube-rbac-proxy:v0.21.0',
+  /**
+   * Pinned: kube-rbac-proxy is still labelled alpha upstream. The tag is the version
+   * @sei-k8s/testenv builds and tests against (its versions.test.ts fails when they differ).
+   */
+  image: 'quay.io/brancz/kube-rbac-proxy:v0.22.1',
 } as const
 
 /** Name of a node's kube-rbac-proxy ConfigMap. */

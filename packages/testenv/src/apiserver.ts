@@ -8,8 +8,9 @@ import { LOOPBACK } from './ports.js'
 export const SERVICE_CLUSTER_IP_RANGE = '10.0.0.0/24'
 
 /**
- * DISABLED_ADMISSION_PLUGINS: admission plugins that rely on controllers which do not run here.
- * ServiceAccount would reject every Pod until the (absent) token controller creates `default`.
+ * DISABLED_ADMISSION_PLUGINS: admission plugins that rely on controllers which do not run in the
+ * apiserver-only mode. ServiceAccount would reject every Pod until the (absent) ServiceAccount
+ * controller creates `default`. Cluster mode runs that controller and keeps the plugin on.
  */
 export const DISABLED_ADMISSION_PLUGINS = ['ServiceAccount'] as const
 
@@ -19,6 +20,8 @@ export interface ApiserverArgsOptions {
   readonly certs: CertFiles
   readonly tokenFile: string
   readonly certDir: string
+  /** Keep the ServiceAccount admission plugin on (cluster mode, where its controllers run). */
+  readonly serviceAccountAdmission?: boolean
   readonly extraArgs?: readonly string[]
 }
 
@@ -52,7 +55,9 @@ export function apiserverArgs(options: ApiserverArgsOptions): string[] {
     `--api-audiences=${url}`,
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     '--endpoint-reconciler-type=none',
-    `--disable-admission-plugins=${DISABLED_ADMISSION_PLUGINS.join(',')}`,
+    ...(options.serviceAccountAdmission
+      ? []
+      : [`--disable-admission-plugins=${DISABLED_ADMISSION_PLUGINS.join(',')}`]),
     '--allow-privileged=true',
     '--profiling=false',
     ...(options.extraArgs ?? []),

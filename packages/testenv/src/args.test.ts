@@ -46,6 +46,17 @@ describe('apiserverArgs', () => {
   it('disables admission plugins that wait on absent controllers', () => {
     expect(flag(args, '--disable-admission-plugins')).toBe('ServiceAccount')
   })
+  it('keeps ServiceAccount admission on in cluster mode, where its controllers run', () => {
+    const cluster = apiserverArgs({
+      etcdUrl: 'x',
+      securePort: 1,
+      certs,
+      tokenFile: 't',
+      certDir: 'c',
+      serviceAccountAdmission: true,
+    })
+    expect(flag(cluster, '--disable-admission-plugins')).toBeUndefined()
+  })
   it('appends caller extras last so they win', () => {
     const extra = apiserverArgs({
       etcdUrl: 'x',

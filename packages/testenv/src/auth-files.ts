@@ -6,12 +6,29 @@ export interface StaticUser {
   readonly groups: readonly string[]
 }
 
-/** ADMIN_USER and RBAC_PROXY_USER: the two static identities every control plane has. */
+/** STATIC_USERS: the static identities of the apiserver's token file. */
 export const STATIC_USERS = {
   admin: { name: 'testenv-admin', uid: 'testenv-admin', groups: ['system:masters'] },
   /** kube-rbac-proxy's own identity; bound to system:auth-delegator for TokenReview + SAR. */
   rbacProxy: { name: 'testenv:kube-rbac-proxy', uid: 'testenv-kube-rbac-proxy', groups: [] },
+  /**
+   * Cluster mode. The two Kubernetes components use the user names the apiserver's bootstrap RBAC
+   * policy already binds (kube-controller-manager then runs each controller under its own
+   * ServiceAccount, as kubeadm sets it up).
+   */
+  controllerManager: {
+    name: 'system:kube-controller-manager',
+    uid: 'testenv-kube-controller-manager',
+    groups: [],
+  },
+  scheduler: { name: 'system:kube-scheduler', uid: 'testenv-kube-scheduler', groups: [] },
+  /** kwok plays every kubelet: it patches node and pod status, deletes pods and renews node Leases. */
+  kwok: { name: 'testenv:kwok', uid: 'testenv-kwok', groups: ['system:masters'] },
 } as const
+
+/** The cluster-mode components that get an identity and a kubeconfig of their own. */
+export const COMPONENT_USERS = ['controllerManager', 'scheduler', 'kwok'] as const
+export type ComponentName = (typeof COMPONENT_USERS)[number]
 
 /** tokenFileContent renders the apiserver's `--token-auth-file` CSV: token,user,uid,"group1,group2". */
 export function tokenFileContent(users: readonly StaticUser[]): string {

@@ -20,6 +20,12 @@ describe('binaries', () => {
     expect(missingBinaries({ env: { SEI_TESTENV_CACHE: emptyCache() } })).toEqual([...TOOL_NAMES])
   })
 
+  it('looks only at the tools asked for (the apiserver-only plane needs etcd + kube-apiserver)', () => {
+    const env = { SEI_TESTENV_CACHE: emptyCache() }
+    expect(missingBinaries({ env, tools: ['kwok', 'etcd'] })).toEqual(['etcd', 'kwok'])
+    expect(() => findBinaries({ env, tools: ['kubeScheduler'] })).toThrow(/kube-scheduler-v1\.37\.2/)
+  })
+
   it('refuses to start from a cold cache with the build command in the message', () => {
     expect(() => findBinaries({ env: { SEI_TESTENV_CACHE: emptyCache() } })).toThrow(
       /TESTENV_BINARIES_MISSING.*cli\.js build/,

@@ -18,6 +18,8 @@ export interface BinariesOptions {
   readonly log?: Log
   /** How often a running build reports that it is still running. */
   readonly heartbeatMs?: number
+  /** Only these tools (default: all); e.g. the apiserver-only plane needs etcd + kube-apiserver. */
+  readonly tools?: readonly ToolName[]
 }
 
 /** GO_DIR is `packages/testenv/go`, found relative to this file in both `src/` and `dist/`. */
@@ -34,15 +36,16 @@ export function binaryPaths(options: BinariesOptions = {}): BinaryPaths {
   return Object.fromEntries(entries) as Record<ToolName, string>
 }
 
-/** missingBinaries lists the tools whose pinned binary is not in the cache. */
+/** missingBinaries lists the tools (of `options.tools`, default all) whose pinned binary is not in the cache. */
 export function missingBinaries(options: BinariesOptions = {}): ToolName[] {
   const paths = binaryPaths(options)
-  return TOOL_NAMES.filter((name) => !existsSync(paths[name]))
+  const wanted = options.tools ?? TOOL_NAMES
+  return TOOL_NAMES.filter((name) => wanted.includes(name) && !existsSync(paths[name]))
 }
 
 /**
  * findBinaries returns the cached binaries without building anything.
- * Throws TESTENV_BINARIES_MISSING naming the build command when one is missing.
+ * Throws TESTENV_BINARIES_MISSING naming the build command when one of `options.tools` is missing.
  */
 export function findBinaries(options: BinariesOptions = {}): BinaryPaths {
   const missing = missingBinaries(options)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// sei-testenv build | up | down | status  — see packages/testenv/README.md.
+// sei-testenv build | up [--cluster [--nodes N]] | down | status  — see packages/testenv/README.md.
 // Exit codes: 0 ok, 1 failure, 2 usage.
 import { readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -8,12 +8,22 @@ import { TestenvError } from './errors.js'
 import { createKubeHttp } from './kube-http.js'
 import { startControlPlane } from './plane.js'
 import { isPidAlive, stopPid } from './process.js'
-import { exportLines, pidRunsBinary, readState, removeState, stateFile, writeState } from './state.js'
+import {
+  exportLines,
+  pidRunsBinary,
+  processRecords,
+  readState,
+  removeState,
+  stateFile,
+  writeState,
+} from './state.js'
 
 const USAGE = `usage: sei-testenv <command> [--state-dir DIR]
   build    build the pinned binaries into the cache (no-op when cached)
   up       start etcd + kube-apiserver in the background; prints export lines
-  down     stop exactly the processes \`up\` started
+           --cluster    also kube-controller-manager, kube-scheduler and kwok fake nodes
+           --nodes N    fake nodes in cluster mode (default 1)
+  down     stop exactly the processes \`up\` started (last started first)
   status   show whether they are running and ready`
 
 const err = (line: string): void => {
@@ -23,16 +33,35 @@ const out = (line: string): void => {
   process.stdout.write(`${line}\n`)
 }
 
-function parseArgs(argv: readonly string[]): { command: string | undefined; stateDir: string } {
+interface Args {
+  readonly command: string | undefined
+  readonly stateDir: string
+  /** Number of kwok nodes when `--cluster` was given. */
+  readonly clusterNodes: number | undefined
+}
+
+/** parseArgs: argv → Args; a malformed `--nodes` or a stray argument leaves `command` undefined (usage). */
+function parseArgs(argv: readonly string[]): Args {
   let stateDir = '.testenv'
+  let cluster = false
+  let nodes = '1'
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     if (arg === '--state-dir') stateDir = argv[++i] ?? stateDir
     else if (arg.startsWith('--state-dir=')) stateDir = arg.slice('--state-dir='.length)
+    else if (arg === '--cluster') cluster = true
+    else if (arg === '--nodes') nodes = argv[++i] ?? ''
+    else if (arg.startsWith('--nodes=')) nodes = arg.slice('--nodes='.length)
     else rest.push(arg)
   }
-  return { command: rest.length === 1 ? rest[0] : undefined, stateDir: resolve(stateDir) }
+  const count = /^[1-9]\d*$/.test(nodes) ? Number(nodes) : undefined
+  const valid = rest.length === 1 && count !== undefined && (!cluster || rest[0] === 'up')
+  return {
+    command: valid ? rest[0] : undefined,
+    stateDir: resolve(stateDir),
+    clusterNodes: cluster ? count : undefined,
+  }
 }
 
 async function build(): Promise<void> {
@@ -42,7 +71,7 @@ async function build(): Promise<void> {
   err(`testenv: binaries ready in ${((Date.now() - started) / 1000).toFixed(1)}s`)
 }
 
-async function up(stateDir: string): Promise<void> {
+async function up(stateDir: string, clusterNodes: number | undefined): Promise<void> {
   try {
     const state = readState(stateDir)
     if (isPidAlive(state.info.pids.apiserver)) {
@@ -56,21 +85,23 @@ async function up(stateDir: string): Promise<void> {
   const dir = join(stateDir, 'plane')
   rmSync(dir, { recursive: true, force: true })
   const started = Date.now()
-  const plane = await startControlPlane({ dir, detached: true, keepDir: true, log: err })
+  const plane = await startControlPlane({
+    dir,
+    detached: true,
+    keepDir: true,
+    log: err,
+    ...(clusterNodes ? { cluster: { nodes: clusterNodes } } : {}),
+  })
   plane.kube.close()
-  const paths = binaryPaths()
-  writeState(stateDir, { info: plane.info, binaries: { etcd: paths.etcd, apiserver: paths.kubeApiserver } })
+  writeState(stateDir, { info: plane.info, processes: processRecords(plane.info, binaryPaths()) })
   err(`testenv: up in ${((Date.now() - started) / 1000).toFixed(1)}s; state in ${stateFile(stateDir)}`)
   for (const line of exportLines(plane.info)) out(line)
 }
 
 async function down(stateDir: string): Promise<void> {
   const state = readState(stateDir)
-  const targets = [
-    { name: 'kube-apiserver', pid: state.info.pids.apiserver, binary: state.binaries.apiserver },
-    { name: 'etcd', pid: state.info.pids.etcd, binary: state.binaries.etcd },
-  ]
-  for (const target of targets) {
+  // reverse start order: the apiserver's clients, then the apiserver, then etcd
+  for (const target of [...state.processes].reverse()) {
     if (!isPidAlive(target.pid)) {
       err(`testenv: ${target.name} (pid ${target.pid}) already gone`)
     } else if (!pidRunsBinary(target.pid, target.binary)) {
@@ -86,13 +117,15 @@ async function down(stateDir: string): Promise<void> {
 
 async function status(stateDir: string): Promise<boolean> {
   const state = readState(stateDir)
-  const etcdAlive = isPidAlive(state.info.pids.etcd)
-  const apiAlive = isPidAlive(state.info.pids.apiserver)
-  out(`etcd\tpid ${state.info.pids.etcd}\t${etcdAlive ? 'running' : 'gone'}`)
-  out(
-    `kube-apiserver\tpid ${state.info.pids.apiserver}\t${apiAlive ? 'running' : 'gone'}\t${state.info.apiUrl}`,
-  )
-  if (!apiAlive) return false
+  let allAlive = true
+  for (const p of state.processes) {
+    const alive = isPidAlive(p.pid)
+    allAlive &&= alive
+    const where = p.name === 'kube-apiserver' ? `\t${state.info.apiUrl}` : ''
+    out(`${p.name}\tpid ${p.pid}\t${alive ? 'running' : 'gone'}${where}`)
+  }
+  if (state.info.nodeNames.length > 0) out(`nodes\t${state.info.nodeNames.join(',')}`)
+  if (!isPidAlive(state.info.pids.apiserver)) return false
   const kube = createKubeHttp({
     apiUrl: state.info.apiUrl,
     ca: readFileSync(state.info.caFile, 'utf8'),
@@ -101,20 +134,20 @@ async function status(stateDir: string): Promise<boolean> {
   try {
     const ready = (await kube.request('GET', '/readyz')).status === 200
     out(`readyz\t${ready ? 'ok' : 'not ready'}`)
-    return ready && etcdAlive
+    return ready && allAlive
   } finally {
     kube.close()
   }
 }
 
 async function main(): Promise<number> {
-  const { command, stateDir } = parseArgs(process.argv.slice(2))
+  const { command, stateDir, clusterNodes } = parseArgs(process.argv.slice(2))
   switch (command) {
     case 'build':
       await build()
       return 0
     case 'up':
-      await up(stateDir)
+      await up(stateDir, clusterNodes)
       return 0
     case 'down':
       await down(stateDir)

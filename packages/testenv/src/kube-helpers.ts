@@ -8,8 +8,10 @@ import {
   type KubeObject,
   objectPath,
 } from './kube-object.js'
+import { NOT_READY_ANNOTATION } from './kwok.js'
 import { delay } from './process.js'
 import { FIELD_MANAGER } from './versions.js'
+import { describeForTimeout, type KindRef, type ObjectPredicate, resolveKind } from './wait-for.js'
 
 export interface ApplyOptions {
   /** Server-side dry run: validated and defaulted by the apiserver, not stored. */
@@ -19,7 +21,11 @@ export interface ApplyOptions {
 
 /** KubeHelpers: the operations tests need most, against one apiserver with the admin identity. */
 export interface KubeHelpers {
-  /** Creates a namespace (default: a fresh random `testenv-xxxxxx` name) and returns its name. */
+  /**
+   * Creates a namespace (default: a fresh random `testenv-xxxxxx` name) and returns its name. In
+   * cluster mode it returns once the ServiceAccount controller has created `default` in it, so a
+   * Pod created right after is admitted.
+   */
   createNamespace(name?: string): Promise<string>
   /** Creates the ServiceAccount if it is missing (409 is fine). */
   createServiceAccount(namespace: string, name: string): Promise<void>
@@ -33,10 +39,33 @@ export interface KubeHelpers {
   applyManifest(objects: readonly KubeObject[], options?: ApplyOptions): Promise<KubeObject[]>
   /** Waits until a CRD reports Established=True. */
   waitForCrd(name: string, timeoutMs?: number): Promise<void>
+  /**
+   * Polls one object until `predicate` holds and returns what matched (`undefined` when the
+   * predicate accepted its absence). `namespace` is undefined for cluster-scoped kinds. Throws
+   * TESTENV_NOT_READY after `timeoutMs` (default 30 s) quoting the last status seen.
+   */
+  waitFor(
+    kind: KindRef,
+    namespace: string | undefined,
+    name: string,
+    predicate: ObjectPredicate,
+    timeoutMs?: number,
+  ): Promise<KubeObject | undefined>
+  /**
+   * Cluster mode: switches a Running Pod's readiness (kwok stages, via the
+   * `testenv.sei.io/not-ready` annotation). `false` makes it not Ready, `true` Ready again; wait
+   * for the effect with waitFor.
+   */
+  setPodReady(namespace: string, name: string, ready: boolean): Promise<void>
+}
+
+export interface KubeHelpersOptions {
+  /** Controllers run (cluster mode): createNamespace waits for the `default` ServiceAccount. */
+  readonly cluster?: boolean
 }
 
 /** createKubeHelpers binds the helpers to one admin client; resource discovery is cached per client. */
-export function createKubeHelpers(kube: KubeHttp): KubeHelpers {
+export function createKubeHelpers(kube: KubeHttp, options: KubeHelpersOptions = {}): KubeHelpers {
   const discovery = new Map<string, unknown>()
 
   async function resolve(apiVersion: string, kind: string): Promise<ApiResource> {
@@ -69,6 +98,7 @@ export function createKubeHelpers(kube: KubeHttp): KubeHelpers {
       await kube.expectOk('POST', '/api/v1/namespaces', {
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
       })
+      if (options.cluster) await waitFor('ServiceAccount', ns, 'default', (sa) => sa !== undefined)
       return ns
     },
     createServiceAccount,
@@ -127,6 +157,43 @@ export function createKubeHelpers(kube: KubeHttp): KubeHelpers {
       }
       throw new TestenvError('notReady', `CRD ${name} not Established after ${timeoutMs} ms`)
     },
+    waitFor,
+    async setPodReady(namespace, name, ready) {
+      await kube.expectOk('PATCH', `/api/v1/namespaces/${namespace}/pods/${name}`, {
+        body: { metadata: { annotations: { [NOT_READY_ANNOTATION]: ready ? null : 'true' } } },
+        contentType: 'application/merge-patch+json',
+      })
+    },
+  }
+
+  async function waitFor(
+    kind: KindRef,
+    namespace: string | undefined,
+    name: string,
+    predicate: ObjectPredicate,
+    timeoutMs = 30_000,
+  ): Promise<KubeObject | undefined> {
+    const { apiVersion, kind: kindName } = resolveKind(kind)
+    const path = objectPath(apiVersion, await resolve(apiVersion, kindName), name, namespace)
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const res = await kube.request('GET', path)
+      if (res.status !== 200 && res.status !== 404) {
+        throw new TestenvError('apiRequest', `GET ${path}: ${res.status} ${res.text.slice(0, 300)}`, {
+          status: res.status,
+        })
+      }
+      const object = res.status === 200 ? (res.body as KubeObject) : undefined
+      if (predicate(object)) return object
+      if (Date.now() > deadline) {
+        const where = namespace ? `${namespace}/${name}` : name
+        throw new TestenvError(
+          'notReady',
+          `${kindName} ${where} did not match within ${timeoutMs} ms; last seen: ${describeForTimeout(object)}`,
+        )
+      }
+      await delay(100)
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { apiserverArgs, apiserverUrl } from './apiserver.js'
 import { type KubeconfigDocument, STATIC_USERS } from './auth-files.js'
 import { type BinaryPaths, findBinaries, type Log } from './binaries.js'
+import { type ClusterOptions, type StartedCluster, startCluster } from './cluster.js'
 import type { Env } from './env.js'
 import { TestenvError } from './errors.js'
 import { etcdArgs, etcdHealthUrl } from './etcd.js'
@@ -11,7 +12,7 @@ import { createKubeHelpers, type KubeHelpers } from './kube-helpers.js'
 import { createKubeHttp, type KubeHttp } from './kube-http.js'
 import { type PlaneFiles, preparePlaneFiles, writeKubeconfigs } from './plane-files.js'
 import { freePorts } from './ports.js'
-import { type ManagedProcess, startProcess, waitUntilHealthy } from './process.js'
+import { httpOk, type ManagedProcess, startProcess, stopInReverse, waitUntilHealthy } from './process.js'
 
 /** ControlPlaneInfo: everything a client needs to use a running plane; plain JSON (crosses processes). */
 export interface ControlPlaneInfo {
@@ -25,7 +26,17 @@ export interface ControlPlaneInfo {
   readonly logDir: string
   /** gitVersion reported by the apiserver's /version. */
   readonly version: string
-  readonly pids: { readonly etcd: number; readonly apiserver: number }
+  /** True when kube-controller-manager, kube-scheduler and kwok run (cluster mode). */
+  readonly cluster: boolean
+  /** The kwok nodes Pods are scheduled to (cluster mode); empty otherwise. */
+  readonly nodeNames: readonly string[]
+  readonly pids: {
+    readonly etcd: number
+    readonly apiserver: number
+    readonly controllerManager?: number
+    readonly scheduler?: number
+    readonly kwok?: number
+  }
 }
 
 /** A client of a running plane: its coordinates, an admin HTTP client and the helpers. */
@@ -38,9 +49,11 @@ export interface ControlPlaneClient extends KubeHelpers {
   /** The admin kubeconfig document (load it with client-node's `KubeConfig.loadFromString(JSON.stringify(…))`). */
   readonly kubeConfig: KubeconfigDocument
   readonly kube: KubeHttp
+  /** The kwok nodes (cluster mode); empty in the apiserver-only mode. */
+  readonly nodeNames: readonly string[]
 }
 
-/** A started plane. `stop()` is idempotent, stops the apiserver then etcd, and collects every error. */
+/** A started plane. `stop()` is idempotent, stops in reverse start order, and collects every error. */
 export interface ControlPlane extends ControlPlaneClient, AsyncDisposable {
   stop(): Promise<void>
 }
@@ -60,7 +73,17 @@ export interface StartControlPlaneOptions {
   readonly extraApiserverArgs?: readonly string[]
   /** Attempts with fresh ports when a port race is detected. */
   readonly portAttempts?: number
+  /**
+   * Cluster mode: also run kube-controller-manager, kube-scheduler and kwok with fake nodes, and keep
+   * the ServiceAccount admission plugin on, so workloads get Pods that are scheduled, Running and
+   * Ready. `true` means one node. Off by default: the apiserver-only plane starts faster.
+   */
+  readonly cluster?: boolean | ClusterOptions
 }
+
+/** The binaries each mode needs (a missing cluster binary does not stop the apiserver-only plane). */
+const PLANE_TOOLS = ['etcd', 'kubeApiserver'] as const
+const CLUSTER_TOOLS = [...PLANE_TOOLS, 'kubeControllerManager', 'kubeScheduler', 'kwok'] as const
 
 /** connectControlPlane returns a client for a plane described by `info` (e.g. from vitest's inject). */
 export function connectControlPlane(info: ControlPlaneInfo): ControlPlaneClient {
@@ -80,8 +103,9 @@ function clientFor(
   kubeConfig: KubeconfigDocument,
 ): ControlPlaneClient {
   return {
-    ...createKubeHelpers(kube),
+    ...createKubeHelpers(kube, { cluster: info.cluster }),
     info,
+    nodeNames: info.nodeNames,
     apiUrl: info.apiUrl,
     caFile: info.caFile,
     adminToken: info.adminToken,
@@ -99,13 +123,17 @@ interface Started {
 
 /**
  * startControlPlane starts etcd, then kube-apiserver, on free 127.0.0.1 ports and waits until the
- * apiserver's /readyz answers 200. A port race restarts both with fresh ports. A failed start stops
- * whatever already started and throws an error naming the log file to read (the dir is kept).
+ * apiserver's /readyz answers 200; in cluster mode it then starts kube-controller-manager,
+ * kube-scheduler and kwok and waits until every fake node is Ready. A port race restarts with fresh
+ * ports. A failed start stops whatever already started (reverse order) and throws an error naming
+ * the log file to read (the dir is kept).
  */
 export async function startControlPlane(options: StartControlPlaneOptions = {}): Promise<ControlPlane> {
-  const binaries = options.binaries ?? findBinaries({ env: options.env ?? process.env })
+  const clusterOptions = options.cluster === true ? {} : options.cluster || undefined
+  const tools = clusterOptions ? CLUSTER_TOOLS : PLANE_TOOLS
+  const binaries = options.binaries ?? findBinaries({ env: options.env ?? process.env, tools })
   const files = preparePlaneFiles(options.dir ?? mkdtempSync(join(tmpdir(), 'sei-testenv-')))
-  const started = await startWithPortRetry(binaries, files, options)
+  const started = await startWithPortRetry(binaries, files, options, clusterOptions !== undefined)
   const kubeConfig = writeKubeconfigs(files, started.apiUrl)
   const kube = createKubeHttp({
     apiUrl: started.apiUrl,
@@ -113,22 +141,39 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     token: files.adminToken,
   })
   let version: string
+  let cluster: StartedCluster | undefined
   try {
     await bindRbacProxyIdentity(kube)
     const res = await kube.expectOk('GET', '/version')
     version = String((res.body as { gitVersion?: unknown } | undefined)?.gitVersion ?? 'unknown')
+    if (clusterOptions) {
+      const ctx = {
+        binaries,
+        files,
+        kube,
+        detached: options.detached ?? false,
+        readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+        ...(options.log ? { log: options.log } : {}),
+        ...(options.portAttempts ? { portAttempts: options.portAttempts } : {}),
+      }
+      cluster = await startCluster(ctx, clusterOptions)
+    }
   } catch (error) {
     kube.close()
-    await Promise.allSettled([started.apiserver.stop(), started.etcd.stop()])
+    await stopInReverse([started.etcd, started.apiserver])
     throw error
   }
-  options.log?.(`testenv: kube-apiserver ${version} ready at ${started.apiUrl} (logs: ${files.logDir})`)
-  return planeHandle(files, started, kube, kubeConfig, version, options.keepDir ?? false)
+  const mode = cluster ? ` with ${cluster.nodeNames.length} kwok node(s)` : ''
+  options.log?.(
+    `testenv: kube-apiserver ${version} ready at ${started.apiUrl}${mode} (logs: ${files.logDir})`,
+  )
+  return planeHandle(files, started, cluster, kube, kubeConfig, version, options.keepDir ?? false)
 }
 
 function planeHandle(
   files: PlaneFiles,
   started: Started,
+  cluster: StartedCluster | undefined,
   kube: KubeHttp,
   kubeConfig: KubeconfigDocument,
   version: string,
@@ -143,25 +188,35 @@ function planeHandle(
     dir: files.dir,
     logDir: files.logDir,
     version,
-    pids: { etcd: started.etcd.pid, apiserver: started.apiserver.pid },
+    cluster: cluster !== undefined,
+    nodeNames: cluster?.nodeNames ?? [],
+    pids: { etcd: started.etcd.pid, apiserver: started.apiserver.pid, ...clusterPids(cluster) },
   }
+  const processes = [started.etcd, started.apiserver, ...(cluster?.processes ?? [])]
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> => {
-    stopping ??= stopAll(kube, started.apiserver, started.etcd, keepDir ? undefined : files.dir)
+    stopping ??= stopAll(kube, processes, keepDir ? undefined : files.dir)
     return stopping
   }
   return { ...clientFor(info, kube, kubeConfig), stop, [Symbol.asyncDispose]: stop }
+}
+
+function clusterPids(cluster: StartedCluster | undefined): Partial<ControlPlaneInfo['pids']> {
+  if (!cluster) return {}
+  const [controllerManager, scheduler, kwok] = cluster.processes.map((p) => p.pid)
+  return { controllerManager, scheduler, kwok }
 }
 
 async function startWithPortRetry(
   binaries: BinaryPaths,
   files: PlaneFiles,
   options: StartControlPlaneOptions,
+  serviceAccountAdmission: boolean,
 ): Promise<Started> {
   const attempts = options.portAttempts ?? 3
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startProcesses(binaries, files, options)
+      return await startProcesses(binaries, files, options, serviceAccountAdmission)
     } catch (error) {
       if (!(error instanceof TestenvError && error.kind === 'portRace') || attempt >= attempts) throw error
       options.log?.(`testenv: port race (${error.message}); retrying with fresh ports`)
@@ -173,6 +228,7 @@ async function startProcesses(
   binaries: BinaryPaths,
   files: PlaneFiles,
   options: StartControlPlaneOptions,
+  serviceAccountAdmission: boolean,
 ): Promise<Started> {
   const [clientPort = 0, peerPort = 0, securePort = 0] = await freePorts(3)
   const dataDir = join(files.dir, 'etcd-data')
@@ -200,6 +256,7 @@ async function startProcesses(
       certs: files.certs,
       tokenFile: files.tokenFile,
       certDir: join(files.dir, 'apiserver-certs'),
+      serviceAccountAdmission,
       ...(options.extraApiserverArgs ? { extraArgs: options.extraApiserverArgs } : {}),
     }),
     logFile: join(files.logDir, 'kube-apiserver.log'),
@@ -239,28 +296,15 @@ async function bindRbacProxyIdentity(kube: KubeHttp): Promise<void> {
   })
 }
 
-async function httpOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-  await res.arrayBuffer()
-  return res.ok
-}
-
 async function stopAll(
   kube: KubeHttp,
-  apiserver: ManagedProcess,
-  etcd: ManagedProcess,
+  processes: readonly ManagedProcess[],
   removeDir: string | undefined,
 ): Promise<void> {
   kube.close()
-  const errors: unknown[] = []
-  // reverse start order: the apiserver first, so it never sees its storage vanish
-  for (const proc of [apiserver, etcd]) {
-    try {
-      await proc.stop()
-    } catch (error) {
-      errors.push(error)
-    }
-  }
+  // reverse start order: the clients of the apiserver first, then the apiserver, so it never sees
+  // its storage vanish, then etcd
+  const errors = await stopInReverse(processes)
   if (removeDir) rmSync(removeDir, { recursive: true, force: true })
   if (errors.length > 0) throw new AggregateError(errors, 'stopping the control plane')
 }

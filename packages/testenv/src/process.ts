@@ -99,6 +99,19 @@ async function stopChild(
   }
 }
 
+/** stopInReverse stops processes last-started first and collects every error. */
+export async function stopInReverse(processes: readonly ManagedProcess[]): Promise<unknown[]> {
+  const errors: unknown[] = []
+  for (const proc of [...processes].reverse()) {
+    try {
+      await proc.stop()
+    } catch (error) {
+      errors.push(error)
+    }
+  }
+  return errors
+}
+
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
@@ -138,6 +151,13 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // already gone
   }
+}
+
+/** httpOk: a plain-HTTP health probe (etcd, kwok) answering 2xx within 2 s. */
+export async function httpOk(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+  await res.arrayBuffer()
+  return res.ok
 }
 
 export interface WaitOptions {

@@ -1,13 +1,37 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { BinaryPaths } from './binaries.js'
 import { TESTENV_ENV } from './env.js'
 import { TestenvError } from './errors.js'
 import type { ControlPlaneInfo } from './plane.js'
 
-/** What `up` leaves behind for `down` and `status`: the plane and the binaries its PIDs run. */
+/** One process `up` started: `down` signals the PID only while it still runs `binary`. */
+export interface ProcessRecord {
+  readonly name: string
+  readonly pid: number
+  readonly binary: string
+}
+
+/** What `up` leaves behind for `down` and `status`: the plane and its processes in start order. */
 export interface PlaneState {
   readonly info: ControlPlaneInfo
-  readonly binaries: { readonly etcd: string; readonly apiserver: string }
+  readonly processes: readonly ProcessRecord[]
+}
+
+/** processRecords lists the plane's processes in start order with the binary each PID runs. */
+export function processRecords(info: ControlPlaneInfo, binaries: BinaryPaths): ProcessRecord[] {
+  const all = [
+    { name: 'etcd', pid: info.pids.etcd, binary: binaries.etcd },
+    { name: 'kube-apiserver', pid: info.pids.apiserver, binary: binaries.kubeApiserver },
+    {
+      name: 'kube-controller-manager',
+      pid: info.pids.controllerManager,
+      binary: binaries.kubeControllerManager,
+    },
+    { name: 'kube-scheduler', pid: info.pids.scheduler, binary: binaries.kubeScheduler },
+    { name: 'kwok', pid: info.pids.kwok, binary: binaries.kwok },
+  ]
+  return all.filter((p): p is ProcessRecord => p.pid !== undefined)
 }
 
 export function stateFile(stateDir: string): string {
@@ -19,11 +43,33 @@ export function writeState(stateDir: string, state: PlaneState): void {
   writeFileSync(stateFile(stateDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
 }
 
-/** readState returns the recorded plane, or throws TESTENV_STATE_MISSING. */
+/**
+ * readState returns the recorded plane, or throws TESTENV_STATE_MISSING; a file without the process
+ * list (written by an older testenv, or edited) throws TESTENV_INVALID_INPUT naming the file, so
+ * `down` never guesses which PIDs to signal.
+ */
 export function readState(stateDir: string): PlaneState {
   const file = stateFile(stateDir)
   if (!existsSync(file)) throw new TestenvError('stateMissing', `no control plane recorded in ${file}`)
-  return JSON.parse(readFileSync(file, 'utf8')) as PlaneState
+  const state = JSON.parse(readFileSync(file, 'utf8')) as Partial<PlaneState>
+  if (!state.info || !Array.isArray(state.processes) || !state.processes.every(isProcessRecord)) {
+    throw new TestenvError(
+      'invalidInput',
+      `${file} has no valid process list (written by an older testenv?); stop its processes by PID and delete the file`,
+    )
+  }
+  return state as PlaneState
+}
+
+function isProcessRecord(value: unknown): value is ProcessRecord {
+  const r = value as Partial<ProcessRecord> | null
+  return (
+    typeof r?.name === 'string' &&
+    typeof r.binary === 'string' &&
+    typeof r.pid === 'number' &&
+    Number.isInteger(r.pid) &&
+    r.pid > 0
+  )
 }
 
 export function removeState(stateDir: string): void {

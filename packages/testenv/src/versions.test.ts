@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { RBAC_PROXY } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
 import { GO_DIR } from './binaries.js'
 import { TOOLS } from './versions.js'
@@ -30,6 +31,26 @@ describe('TOOLS', () => {
 
   it('pins the kube-rbac-proxy version its tools module requires', () => {
     expect(requiredVersion(proxyMod, 'github.com/brancz/kube-rbac-proxy')).toBe(TOOLS.kubeRbacProxy.version)
+  })
+
+  it('tests the kube-rbac-proxy version the controller renders into pods', () => {
+    // One version: the image tag of the rendered proxy container is the binary the tests run.
+    const tag = RBAC_PROXY.image.slice(RBAC_PROXY.image.lastIndexOf(':') + 1)
+    expect(tag).toBe(TOOLS.kubeRbacProxy.version)
+  })
+
+  it('builds kube-controller-manager and kube-scheduler from the kube-apiserver module and release', () => {
+    for (const tool of [TOOLS.kubeControllerManager, TOOLS.kubeScheduler]) {
+      expect(tool.source.moduleDir).toBe(TOOLS.kubeApiserver.source.moduleDir)
+      expect(tool.version).toBe(TOOLS.kubeApiserver.version)
+      expect(tool.source.linkerVars).toEqual(TOOLS.kubeApiserver.source.linkerVars)
+      expect(rootMod).toMatch(new RegExp(`^\\s+${tool.source.pkg}$`, 'm'))
+    }
+  })
+
+  it('pins the kwok version its tools module requires', () => {
+    const mod = readFileSync(join(GO_DIR, 'kwok', 'go.mod'), 'utf8')
+    expect(requiredVersion(mod, 'sigs.k8s.io/kwok')).toBe(TOOLS.kwok.version)
   })
 
   it('pins the analyzer version its tools module requires', () => {

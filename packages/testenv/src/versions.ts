@@ -17,6 +17,25 @@ export interface ToolSpec {
   readonly source: ToolSource
 }
 
+/** The k8s.io/kubernetes release of kube-apiserver, kube-controller-manager and kube-scheduler. */
+const KUBERNETES_VERSION = 'v1.37.2'
+
+/**
+ * The `-X` variables Kubernetes' Makefile stamps; without them a binary reports v0.0.0-master at
+ * /version (and kube-controller-manager / kube-scheduler would log a version skew against the apiserver).
+ */
+function kubernetesLinkerVars(version: string): Readonly<Record<string, string>> {
+  const [, major = '', minor = ''] = /^v(\d+)\.(\d+)\./.exec(version) ?? []
+  const vars: Record<string, string> = {}
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    vars[`${pkg}.gitVersion`] = version
+    vars[`${pkg}.gitMajor`] = major
+    vars[`${pkg}.gitMinor`] = minor
+    vars[`${pkg}.gitTreeState`] = 'clean'
+  }
+  return vars
+}
+
 /**
  * TOOLS: every binary testenv runs. The go.mod files under `go/` are the source of truth for the
  * module-built tools; versions.test.ts fails when this table and those files disagree.
@@ -24,21 +43,11 @@ export interface ToolSpec {
 export const TOOLS = {
   kubeApiserver: {
     binary: 'kube-apiserver',
-    version: 'v1.37.2',
+    version: KUBERNETES_VERSION,
     source: {
       moduleDir: '.',
       pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
-      // Without these the apiserver reports v0.0.0-master at /version (Kubernetes stamps them in its Makefile).
-      linkerVars: {
-        'k8s.io/component-base/version.gitVersion': 'v1.37.2',
-        'k8s.io/component-base/version.gitMajor': '1',
-        'k8s.io/component-base/version.gitMinor': '37',
-        'k8s.io/component-base/version.gitTreeState': 'clean',
-        'k8s.io/client-go/pkg/version.gitVersion': 'v1.37.2',
-        'k8s.io/client-go/pkg/version.gitMajor': '1',
-        'k8s.io/client-go/pkg/version.gitMinor': '37',
-        'k8s.io/client-go/pkg/version.gitTreeState': 'clean',
-      },
+      linkerVars: kubernetesLinkerVars(KUBERNETES_VERSION),
     },
   },
   etcd: {
@@ -46,9 +55,33 @@ export const TOOLS = {
     version: 'v3.7.0',
     source: { moduleDir: '.', pkg: 'go.etcd.io/etcd/server/v3' },
   },
+  kubeControllerManager: {
+    binary: 'kube-controller-manager',
+    version: KUBERNETES_VERSION,
+    source: {
+      moduleDir: '.',
+      pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager',
+      linkerVars: kubernetesLinkerVars(KUBERNETES_VERSION),
+    },
+  },
+  kubeScheduler: {
+    binary: 'kube-scheduler',
+    version: KUBERNETES_VERSION,
+    source: {
+      moduleDir: '.',
+      pkg: 'k8s.io/kubernetes/cmd/kube-scheduler',
+      linkerVars: kubernetesLinkerVars(KUBERNETES_VERSION),
+    },
+  },
+  kwok: {
+    binary: 'kwok',
+    version: 'v0.8.0',
+    // Its own module: kwok wants k8s.io libraries v0.36.x, older than the kube-apiserver module's.
+    source: { moduleDir: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok' },
+  },
   kubeRbacProxy: {
     binary: 'kube-rbac-proxy',
-    version: 'v0.19.1',
+    version: 'v0.22.1',
     source: {
       moduleDir: 'kube-rbac-proxy',
       pkg: 'github.com/brancz/kube-rbac-proxy/cmd/kube-rbac-proxy',

@@ -1,5 +1,5 @@
 import { ensureBinaries } from './binaries.js'
-import { type ControlPlaneInfo, startControlPlane } from './plane.js'
+import { type ControlPlaneInfo, type StartControlPlaneOptions, startControlPlane } from './plane.js'
 
 // Makes the augmentation below resolve; erased from the emitted JavaScript.
 export type { ProvidedContext } from 'vitest'
@@ -30,9 +30,23 @@ const log = (line: string): void => {
  *   // vitest.integration.config.ts
  *   test: { globalSetup: ['@sei-k8s/testenv/vitest-setup'] }
  */
-export default async function setup(project: ProvideTarget): Promise<() => Promise<void>> {
+export default function setup(project: ProvideTarget): Promise<() => Promise<void>> {
+  return setupControlPlane(project)
+}
+
+/**
+ * setupControlPlane is the same global setup with plane options, e.g. cluster mode:
+ *
+ *   // test/integration/global-setup.ts
+ *   import { setupControlPlane } from '@sei-k8s/testenv/vitest-setup'
+ *   export default (project) => setupControlPlane(project, { cluster: { nodes: 3 } })
+ */
+export async function setupControlPlane(
+  project: ProvideTarget,
+  options: Omit<StartControlPlaneOptions, 'log'> = {},
+): Promise<() => Promise<void>> {
   await ensureBinaries({ log })
-  const plane = await startControlPlane({ log })
+  const plane = await startControlPlane({ ...options, log })
   project.provide(PROVIDE_KEY, plane.info)
   return () => plane.stop()
 }

@@ -85,3 +85,65 @@ export function httpsGet(url: string, headers: Record<string, string> = {}): Pro
     req.end()
   })
 }
+
+/**
+ * A pod template shaped like a SeiNode pod: a native sidecar (init container with restartPolicy
+ * Always) and a main container. Images are never pulled: kwok plays the kubelet.
+ */
+export function podTemplate(
+  labels: Record<string, string>,
+  serviceAccountName?: string,
+): Record<string, unknown> {
+  return {
+    metadata: { labels },
+    spec: {
+      ...(serviceAccountName ? { serviceAccountName } : {}),
+      initContainers: [{ name: 'sidecar', image: 'registry.invalid/sidecar:1', restartPolicy: 'Always' }],
+      containers: [{ name: 'app', image: 'registry.invalid/app:1' }],
+    },
+  }
+}
+
+/**
+ * A StatefulSet of `replicas` pods from podTemplate (OrderedReady, like the controller's), with a
+ * `data` volumeClaimTemplate when `volumeSize` is given (as a SeiNode's has).
+ */
+export function statefulSet(
+  namespace: string,
+  name: string,
+  replicas: number,
+  volumeSize?: string,
+): KubeObject {
+  const labels = { app: name }
+  const claims = volumeSize
+    ? [
+        {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: volumeSize } } },
+        },
+      ]
+    : undefined
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      serviceName: name,
+      selector: { matchLabels: labels },
+      template: podTemplate(labels),
+      ...(claims ? { volumeClaimTemplates: claims } : {}),
+    },
+  }
+}
+
+/** A bare Pod from podTemplate. */
+export function pod(namespace: string, name: string, serviceAccountName?: string): KubeObject {
+  const template = podTemplate({ app: name }, serviceAccountName)
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, ...(template['metadata'] as object) },
+    spec: template['spec'],
+  }
+}

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { isPidAlive, startControlPlane, TestenvError } from '../../src/index.js'
+import { binaryPaths, isPidAlive, startControlPlane, TestenvError } from '../../src/index.js'
 
 const run = promisify(execFile)
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js')
@@ -68,6 +68,21 @@ describe('lifecycle', () => {
     }
   })
 
+  it('a cluster component that dies during start-up rolls back every process, naming its log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sei-testenv-cluster-fail-'))
+    try {
+      // `false` exits at once, like a kwok that cannot start
+      const binaries = { ...binaryPaths(), kwok: '/bin/false' }
+      const error = await startControlPlane({ dir, binaries, cluster: true }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TestenvError)
+      expect((error as TestenvError).code).toBe('TESTENV_PROCESS_EXITED')
+      expect((error as TestenvError).logFile).toBe(join(dir, 'logs', 'kwok.log'))
+      expect(pidsMentioning(dir)).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('CLI up prints export lines and down stops exactly those PIDs', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'sei-testenv-cli-'))
     try {
@@ -83,6 +98,46 @@ describe('lifecycle', () => {
       expect(status.stdout).toMatch(/readyz\tok/)
       await run(process.execPath, [CLI, 'down', '--state-dir', stateDir])
       expect(pids.filter(isPidAlive)).toEqual([])
+      expect(existsSync(join(stateDir, 'state.json'))).toBe(false)
+    } finally {
+      await run(process.execPath, [CLI, 'down', '--state-dir', stateDir]).catch(() => undefined)
+      rmSync(stateDir, { recursive: true, force: true })
+    }
+  })
+
+  it('CLI up --cluster starts five processes and down leaves none of them (nor any other) behind', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'sei-testenv-cli-cluster-'))
+    try {
+      const up = await run(process.execPath, [
+        CLI,
+        'up',
+        '--cluster',
+        '--nodes',
+        '2',
+        '--state-dir',
+        stateDir,
+      ])
+      expect(up.stdout).toMatch(/^export KUBECONFIG='.+'$/m)
+      const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as {
+        info: { nodeNames: string[] }
+        processes: { name: string; pid: number }[]
+      }
+      expect(state.processes.map((p) => p.name)).toEqual([
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+        'kwok',
+      ])
+      expect(state.info.nodeNames).toEqual(['kwok-node-0', 'kwok-node-1'])
+      const pids = state.processes.map((p) => p.pid)
+      expect(pids.every(isPidAlive)).toBe(true)
+      const status = await run(process.execPath, [CLI, 'status', '--state-dir', stateDir])
+      expect(status.stdout).toMatch(/^kwok\tpid \d+\trunning$/m)
+      expect(status.stdout).toMatch(/readyz\tok/)
+      await run(process.execPath, [CLI, 'down', '--state-dir', stateDir])
+      expect(pids.filter(isPidAlive)).toEqual([])
+      expect(pidsMentioning(stateDir)).toEqual([])
       expect(existsSync(join(stateDir, 'state.json'))).toBe(false)
     } finally {
       await run(process.execPath, [CLI, 'down', '--state-dir', stateDir]).catch(() => undefined)

@@ -1,0 +1,36 @@
+import type { CertFiles } from './certs.js'
+import { LOOPBACK } from './ports.js'
+
+/**
+ * schedulerConfig: the KubeSchedulerConfiguration file (JSON is YAML). Leader election off (one
+ * instance); client QPS raised so scheduling 1,000 Pods is not throttled at the default 50 qps.
+ */
+export function schedulerConfig(kubeconfig: string): Record<string, unknown> {
+  return {
+    apiVersion: 'kubescheduler.config.k8s.io/v1',
+    kind: 'KubeSchedulerConfiguration',
+    clientConnection: { kubeconfig, qps: 200, burst: 400 },
+    leaderElection: { leaderElect: false },
+  }
+}
+
+export interface SchedulerArgsOptions {
+  readonly configFile: string
+  readonly kubeconfig: string
+  readonly securePort: number
+  readonly certs: CertFiles
+  readonly certDir: string
+}
+
+/** schedulerArgs: kube-scheduler on 127.0.0.1, /healthz served with the plane's loopback certificate. */
+export function schedulerArgs(options: SchedulerArgsOptions): string[] {
+  return [
+    `--config=${options.configFile}`,
+    `--bind-address=${LOOPBACK}`,
+    `--secure-port=${options.securePort}`,
+    `--cert-dir=${options.certDir}`,
+    `--tls-cert-file=${options.certs.servingCert}`,
+    `--tls-private-key-file=${options.certs.servingKey}`,
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+  ]
+}
