@@ -1,3 +1,4 @@
+export * from './controller-runtime.js'
 export * from './controller.js'
 export * from './env.js'
 export * from './http.js'

@@ -10,8 +10,8 @@ import {
   CONTROLLER_PORTS,
   NAMESPACE_NAME_LABEL,
 } from '@sei-k8s/contract'
-import { restrictedContext } from '../build/containers.js'
-import { NON_ROOT_ID } from '../build/pod.js'
+import { restrictedContext } from '../noderesource/containers.js'
+import { NON_ROOT_ID } from '../noderesource/pod.js'
 import { RELEASE_VERSION } from '../version.js'
 
 /** Options of the install manifests. */
