@@ -5,6 +5,7 @@
  * resourceVersion read (an optimistic lock: a stale write is a Conflict, never a silent overwrite).
  * `onCall` reports (verb, resource) of every request, so a test can compare them with the ClusterRole.
  */
+import type { IncomingMessage } from 'node:http'
 import type { KubeConnection } from './connection.js'
 import { type Resource, resourceOf, resourcePath } from './resources.js'
 
@@ -67,7 +68,8 @@ export interface KubeClient {
     status: unknown,
   ): Promise<T>
   delete(resource: Resource, namespace: string | undefined, name: string): Promise<void>
-  readonly connection: KubeConnection
+  /** Opens a watch stream (the query carries watch=1, resourceVersion, bookmarks, label selector). */
+  watch(resource: Resource, path: string, signal: AbortSignal): Promise<IncomingMessage>
 }
 
 export interface KubeClientOptions {
@@ -82,7 +84,10 @@ function describe(resource: Resource, namespace: string | undefined, name: strin
 export function createKubeClient(connection: KubeConnection, options: KubeClientOptions = {}): KubeClient {
   const call = (verb: Verb, resource: Resource): void => options.onCall?.(verb, resource)
   return {
-    connection,
+    async watch(resource, path, signal) {
+      call('watch', resource)
+      return connection.stream(path, signal, `watching ${resource.plural}`)
+    },
     async get(resource, namespace, name) {
       call('get', resource)
       return connection.request({
@@ -105,7 +110,9 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
     async apply(object, fieldManager) {
       const resource = resourceOf(object)
       const { namespace, name } = object.metadata
+      // The API server authorizes an apply as `patch`, and as `create` as well when it creates.
       call('patch', resource)
+      call('create', resource)
       return connection.request({
         method: 'PATCH',
         path: resourcePath(resource, { namespace, name, query: { fieldManager, force: 'true' } }),

@@ -219,7 +219,7 @@ export class Informer<T extends KubeObject> {
       },
     })
     try {
-      const res = await this.#o.client.connection.stream(path, stream, `watching ${this.#o.resource.plural}`)
+      const res = await this.#o.client.watch(this.#o.resource, path, stream)
       let buffered = ''
       for await (const chunk of res) {
         buffered += (chunk as Buffer).toString('utf8')

@@ -9,7 +9,6 @@ const owner = {
   name: 'n',
   uid: 'u1',
   controller: true,
-  blockOwnerDeletion: true,
 }
 
 function desired(replicas: number, labels: Record<string, string> = { a: '1' }): KubeObject {

@@ -56,7 +56,8 @@ function ownerOf(node: SeiNode): OwnerReference {
     name: node.metadata.name,
     uid: node.metadata.uid ?? '',
     controller: true,
-    blockOwnerDeletion: true,
+    // No blockOwnerDeletion: it needs `update` on seinodes/finalizers where OwnerReferencesPermission-
+    // Enforcement runs, and nothing here uses foreground deletion.
   }
 }
 
