@@ -95,7 +95,7 @@ describe('run: Stalled', () => {
     })
     expect(stalled(stalledNode)?.reason).toBe('Invalid')
     expect(stalled(stalledNode)?.message).toMatch(
-      /Forbidden: updates to statefulset spec for fields other than/,
+      /spec\.volumeClaimTemplates: Invalid value: .*field is immutable/,
     )
     const before = await apiRequests(plane, 'APPLY', 'statefulsets')
     const started = Date.now()
