@@ -39,7 +39,7 @@ export interface KubeObject {
 
 export interface ObjectList<T> {
   readonly items: T[]
-  readonly metadata: { readonly resourceVersion?: string }
+  readonly metadata: { readonly resourceVersion?: string; readonly continue?: string }
 }
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete'
@@ -47,6 +47,9 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
 export interface ListOptions {
   readonly namespace?: string | undefined
   readonly labelSelector?: string | undefined
+  /** Page size; the answer's `metadata.continue` fetches the next page. */
+  readonly limit?: number | undefined
+  readonly continue?: string | undefined
 }
 
 export interface KubeClient {
@@ -102,7 +105,11 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
         method: 'GET',
         path: resourcePath(resource, {
           namespace: listOptions.namespace,
-          query: { labelSelector: listOptions.labelSelector },
+          query: {
+            labelSelector: listOptions.labelSelector,
+            limit: listOptions.limit === undefined ? undefined : String(listOptions.limit),
+            continue: listOptions.continue,
+          },
         }),
         context: `listing ${resource.plural}`,
       })

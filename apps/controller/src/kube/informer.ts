@@ -16,7 +16,7 @@
  */
 import type { WatchRestartReason } from '@sei-k8s/contract'
 import { type Clock, sleep, systemClock } from '../runtime/clock.js'
-import type { KubeClient, KubeObject } from './client.js'
+import type { KubeClient, KubeObject, ObjectList } from './client.js'
 import { isKubeError, KubeApiError } from './errors.js'
 import { apiVersionOf, type Resource, resourcePath } from './resources.js'
 
@@ -45,6 +45,9 @@ export interface InformerOptions<T extends KubeObject> {
   /** Shrinks an object before it is cached (e.g. drops managedFields). */
   readonly transform?: (object: T) => T
 }
+
+/** Items per LIST page. */
+export const LIST_PAGE_SIZE = 500
 
 export const INFORMER_DEFAULTS = {
   watchdogMs: 180_000,
@@ -162,19 +165,26 @@ export class Informer<T extends KubeObject> {
   }
 
   async #relist(signal: AbortSignal): Promise<void> {
-    const list = await this.#o.client.list<T>(this.#o.resource, {
-      namespace: this.#o.namespace,
-      labelSelector: this.#o.labelSelector,
-    })
+    // Pages of LIST_PAGE_SIZE (client-go's reflector does the same): one huge response would be parsed in
+    // one piece, and the heap it grows to stays committed long after.
+    const items: T[] = []
+    let list: ObjectList<T> | undefined
+    do {
+      list = await this.#o.client.list<T>(this.#o.resource, {
+        namespace: this.#o.namespace,
+        labelSelector: this.#o.labelSelector,
+        limit: LIST_PAGE_SIZE,
+        continue: list?.metadata.continue,
+      })
+      for (const raw of list.items)
+        items.push(
+          this.#shrink({ ...raw, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }),
+        )
+      if (signal.aborted) return
+    } while (list.metadata.continue)
     if (signal.aborted) return
     const seen = new Set<string>()
-    for (const raw of list.items) {
-      // A list's items carry no apiVersion/kind; handlers and reconcile expect them.
-      const object = this.#shrink({
-        ...raw,
-        apiVersion: apiVersionOf(this.#o.resource),
-        kind: this.#o.resource.kind,
-      })
+    for (const object of items) {
       const key = objectKey(object)
       seen.add(key)
       const old = this.#store.get(key)

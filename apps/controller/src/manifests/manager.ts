@@ -33,6 +33,15 @@ export const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
 
+/**
+ * Environment of the controller container. V8's default young generation (semi-spaces sized for
+ * throughput) kept the RSS at about 345 MiB with 1,000 SeiNodes cached while the live heap was 80-100 MiB;
+ * 2 MiB semi-spaces bring it to about 205 MiB at no measurable throughput cost (bench/run.mjs).
+ */
+export const MANAGER_ENV: readonly (readonly [string, string])[] = [
+  ['NODE_OPTIONS', '--max-semi-space-size=2'],
+]
+
 function labels(): Record<string, string> {
   return { ...PART_OF, ...CONTROLLER.podLabels }
 }
@@ -100,6 +109,7 @@ export function buildDeployment(options: ManifestOptions): object {
                 `--health-port=${CONTROLLER_PORTS.health}`,
                 `--metrics-port=${CONTROLLER_PORTS.metrics}`,
               ],
+              env: MANAGER_ENV.map(([name, value]) => ({ name, value })),
               ports: [
                 {
                   name: CONTROLLER_PORT_NAMES.health,

@@ -105,9 +105,11 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
   ): Promise<StatefulSetView | undefined> => {
     const owner = ownerOf(node)
     let statefulSet: StatefulSetView | undefined
-    for (const desired of objects) {
+    // One round trip for all cache misses (a new node misses all three).
+    const lives = await Promise.all(objects.map((o) => caches.owned(o.kind, keyOf(o)) ?? lookUp(o)))
+    for (const [i, desired] of objects.entries()) {
       const intended = withIntent(desired, owner)
-      const live = caches.owned(desired.kind, keyOf(desired)) ?? (await lookUp(desired))
+      const live = lives[i]
       const controller = live === undefined ? undefined : controllerOf(live)
       if (live !== undefined && controller?.uid !== owner.uid) {
         const by = controller === undefined ? 'no controller' : `${controller.kind} ${controller.name}`
@@ -166,7 +168,8 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
         status,
       )
       log.info({ phase: status.phase }, 'status updated')
-      await emitEvents(deps, log, node, status.phase, stall)
+      // Best effort and off the critical path: the next key need not wait for an Event.
+      void emitEvents(deps, log, node, status.phase, stall)
     }
     if (stall !== undefined) {
       log.warn({ reason: stall.reason }, `stalled: ${stall.message}`)
