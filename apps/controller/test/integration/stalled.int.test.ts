@@ -68,6 +68,14 @@ describe('run: Stalled', () => {
       `StatefulSet ${ns}/${name} exists and is not controlled by this SeiNode`,
     )
     expect(stalledNode.status?.phase).toBe('Failed')
+    const warning = await waitFor('a Stalled Warning Event', async () => {
+      const events = await getObject<{
+        items: { reason: string; type: string; note: string; regarding: { name: string } }[]
+      }>(plane, `/apis/events.k8s.io/v1/namespaces/${ns}/events`)
+      return events?.items.find((e) => e.reason === 'Stalled' && e.regarding.name === name)
+    })
+    expect(warning.type).toBe('Warning')
+    expect(warning.note).toContain('NotOwned')
     const sts = await getObject<{ metadata: { ownerReferences?: unknown[] }; spec: { serviceName: string } }>(
       plane,
       `/apis/apps/v1/namespaces/${ns}/statefulsets/${name}`,
