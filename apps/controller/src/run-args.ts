@@ -106,7 +106,8 @@ export const RUN_HELP = `run options:
       --concurrency <n>           Reconciles at once, 1-256 (default ${RUN_DEFAULTS.concurrency}).
       --leader-elect[=true|false] Elect a leader on a coordination.k8s.io Lease before reconciling
                                   (default false; the shipped Deployment passes true).
-      --leader-election-namespace <ns>  Namespace of the Lease (default: the pod's namespace).
+      --leader-election-namespace <ns>  Namespace of the Lease (default: the kubeconfig context's
+                                  namespace; in a pod its own; else sei-k8s-controller-system).
       --leader-election-id <name> Name of the Lease (default ${CONTROLLER_LEADER_ELECTION_ID}).
       --health-port <port>        /healthz and /readyz (default ${CONTROLLER_PORTS.health}; 0 picks a free port).
       --metrics-port <port>       /metrics, controller-runtime metric names (default ${CONTROLLER_PORTS.metrics}).

@@ -7,7 +7,7 @@
  * controller-runtime does: a fresh process campaigns again with clean state).
  */
 import { hostname } from 'node:os'
-import { CONTROLLER, CONTROLLER_LEADER_ELECTION_ID, LEADER_ELECTION } from '@sei-k8s/contract'
+import { CONTROLLER, LEADER_ELECTION } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import { v4 as uuidv4 } from 'uuid'

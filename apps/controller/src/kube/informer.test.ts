@@ -66,7 +66,10 @@ function start(api: ReturnType<typeof fakeApi>, extra: { watchdogMs?: number } =
     deleted,
     restarts,
     unparsable: () => unparsable,
-    stop: () => (stop.abort(), done),
+    stop: () => {
+      stop.abort()
+      return done
+    },
   }
 }
 

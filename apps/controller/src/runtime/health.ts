@@ -21,9 +21,9 @@ export function readyzResponse(
   isVerbose: boolean,
 ): { readonly status: number; readonly body: string } {
   const failed = results.some((r) => r.failure !== undefined)
-  const lines = results
-    .filter((r) => isVerbose || failed)
-    .map((r) => (r.failure === undefined ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.failure}`))
+  const lines = (isVerbose || failed ? results : []).map((r) =>
+    r.failure === undefined ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.failure}`,
+  )
   const verdict = failed ? 'readyz check failed' : 'ok'
   return {
     status: failed ? 503 : 200,

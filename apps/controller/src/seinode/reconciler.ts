@@ -142,10 +142,10 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
       return {}
     }
     const namespace = node.metadata.namespace ?? 'default'
-    await deps.nodeRbac.ensure(namespace)
     let stall: Stall | undefined
     let statefulSet: StatefulSetView | undefined
     try {
+      await deps.nodeRbac.ensure(namespace)
       statefulSet = await applyOwned(node, buildAll(node, deps.platform) as unknown as KubeObject[], log)
     } catch (error) {
       stall =
