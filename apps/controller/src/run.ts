@@ -49,6 +49,12 @@ export interface RunOptions {
 
 export type RunEnd = 'stopped' | 'lost'
 
+/** Resolves once `signal` is aborted (at once if it already is). */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+}
+
 export async function run(options: RunOptions, log: Logger, signal: AbortSignal): Promise<RunEnd> {
   const connection = await openConnection({ kubeconfigPath: options.kubeconfigPath })
   const client: KubeClient = createKubeClient(connection, options.onCall ? { onCall: options.onCall } : {})
@@ -108,7 +114,9 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
       },
       'controller starting',
     )
-    await Promise.all(sources.informers.map((i) => i.waitSynced()))
+    // A SIGTERM while the API server is unreachable must not wait for a sync that may never come.
+    await Promise.race([Promise.all(sources.informers.map((i) => i.waitSynced())), untilAborted(signal)])
+    if (signal.aborted) return 'stopped'
     log.info('caches synced')
 
     const elector = options.isLeaderElect
@@ -130,6 +138,7 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
     const stopWorkers = new AbortController()
     const onStop = (): void => stopWorkers.abort()
     signal.addEventListener('abort', onStop, { once: true })
+    if (signal.aborted) onStop()
     const reconcile = createSeiNodeReconciler({
       client,
       caches: sources.caches,
@@ -161,7 +170,7 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
         stopWorkers.abort()
       }
     } else {
-      await new Promise<void>((resolve) => stopWorkers.signal.addEventListener('abort', () => resolve()))
+      await untilAborted(stopWorkers.signal)
     }
     await workers
     // Released only after the last reconcile settled, so two leaders never write at once.
