@@ -81,7 +81,9 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
         watchdogMs: options.watchdogMs,
         onRestart: (reason, error) => {
           metrics.watchRestarted(resource.plural, reason)
-          log.info({ resource: resource.plural, reason, err: error }, 'watch restarting')
+          // A server-side watch timeout is routine (every half watchdog period): debug, not info.
+          const level = reason === 'closed' ? 'debug' : 'info'
+          log[level]({ resource: resource.plural, reason, err: error }, 'watch restarting')
         },
         onUnparsableLine: () => metrics.watchUnparsableLine(resource.plural),
       }),

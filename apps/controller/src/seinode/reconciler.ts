@@ -71,8 +71,14 @@ function keyOf(object: KubeObject): string {
   return `${object.metadata.namespace ?? ''}/${object.metadata.name}`
 }
 
+/** An object of the node's name exists and is controlled by someone else (or no one): never taken over. */
+export class NotOwnedError extends Error {
+  override readonly name = 'NotOwnedError'
+}
+
 /** A Stall from an error that retrying now cannot fix, or undefined for a transient one. */
 export function stallOf(error: unknown): Stall | undefined {
+  if (error instanceof NotOwnedError) return { reason: 'NotOwned', message: error.message }
   if (error instanceof ControllerError)
     return { reason: 'BuildFailed', message: `${error.code}: ${error.message}` }
   if (
@@ -113,9 +119,7 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
       const controller = live === undefined ? undefined : controllerOf(live)
       if (live !== undefined && controller?.uid !== owner.uid) {
         const by = controller === undefined ? 'no controller' : `${controller.kind} ${controller.name}`
-        throw new KubeApiError(
-          409,
-          'NotOwned',
+        throw new NotOwnedError(
           `${desired.kind} ${keyOf(desired)} exists and is not controlled by this SeiNode (controller: ${by}); delete or rename it`,
         )
       }
@@ -148,12 +152,14 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
       await deps.nodeRbac.ensure(namespace)
       statefulSet = await applyOwned(node, buildAll(node, deps.platform) as unknown as KubeObject[], log)
     } catch (error) {
-      stall =
-        error instanceof KubeApiError && error.reason === 'NotOwned'
-          ? { reason: 'NotOwned', message: error.message }
-          : stallOf(error)
+      stall = stallOf(error)
       if (stall === undefined) throw error
-      statefulSet = caches.owned('StatefulSet', key) as StatefulSetView | undefined
+      const cached = caches.owned('StatefulSet', key)
+      // Only our own StatefulSet speaks for this node's readiness.
+      statefulSet =
+        cached !== undefined && controllerOf(cached)?.uid === node.metadata.uid
+          ? (cached as StatefulSetView)
+          : undefined
     }
     const status = computeStatus({
       node,
