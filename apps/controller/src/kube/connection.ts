@@ -8,6 +8,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { KubeConfig } from '@kubernetes/client-node'
+import { ControllerError, ERROR_CODES } from '../errors.js'
 import { type Clock, systemClock } from '../runtime/clock.js'
 import { errorFromResponse, KubeApiError } from './errors.js'
 
@@ -49,16 +50,29 @@ function loadKubeConfig(path: string | undefined): KubeConfig {
   return kc
 }
 
+/** Loads the config and the TLS/auth options once; every failure names where the config came from. */
+async function configure(
+  path: string | undefined,
+): Promise<{ kc: KubeConfig; server: string; first: https.RequestOptions }> {
+  const source = path === undefined ? 'in-cluster config (no --kubeconfig given)' : `kubeconfig ${path}`
+  try {
+    const kc = loadKubeConfig(path)
+    const cluster = kc.getCurrentCluster()
+    if (cluster === null) throw new Error('no current cluster')
+    const first: https.RequestOptions = {}
+    await kc.applyToHTTPSOptions(first)
+    return { kc, server: cluster.server.replace(/\/+$/, ''), first }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ControllerError(ERROR_CODES.KUBE_CONFIG, `loading ${source}: ${reason}`, { cause: error })
+  }
+}
+
 export async function openConnection(options: ConnectionOptions): Promise<KubeConnection> {
-  const kc = loadKubeConfig(options.kubeconfigPath)
-  const cluster = kc.getCurrentCluster()
-  if (cluster === null) throw new Error('kubeconfig: no current cluster')
-  const server = cluster.server.replace(/\/+$/, '')
+  const { kc, server, first } = await configure(options.kubeconfigPath)
   const clock = options.clock ?? systemClock
   const timeoutMs = options.requestTimeoutMs ?? 30_000
   const isHttps = server.startsWith('https:')
-  const first: https.RequestOptions = {}
-  await kc.applyToHTTPSOptions(first)
   const agentOptions = {
     keepAlive: true,
     maxSockets: 64,
