@@ -23,6 +23,7 @@ export const RESOURCES = {
   service: res('', 'v1', 'services', 'Service'),
   configMap: res('', 'v1', 'configmaps', 'ConfigMap'),
   serviceAccount: res('', 'v1', 'serviceaccounts', 'ServiceAccount'),
+  namespace: res('', 'v1', 'namespaces', 'Namespace', false),
   clusterRoleBinding: res(
     'rbac.authorization.k8s.io',
     'v1',

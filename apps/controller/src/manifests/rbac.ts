@@ -51,6 +51,8 @@ export function buildManagerRole(): object {
     { apiGroups: ['apps'], resources: ['statefulsets'], verbs: APPLIED },
     { apiGroups: [''], resources: ['configmaps', 'services'], verbs: APPLIED },
     { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get', 'create', 'patch'] },
+    // The Namespace's uid owns the per-namespace proxy binding (garbage-collected with the namespace).
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
     {
       apiGroups: ['rbac.authorization.k8s.io'],
       resources: ['clusterrolebindings'],

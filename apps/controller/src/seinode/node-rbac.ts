@@ -5,6 +5,7 @@
  * a ClusterRoleBinding: TokenReview and SubjectAccessReview are cluster-scoped, which a RoleBinding cannot
  * grant. Creating it needs `bind` on that one ClusterRole (granted by resourceNames), not the rights
  * themselves. Reads first and writes only what is missing or different; remembers namespaces done.
+ * Both stay while the namespace exists (its SeiNodes share them); the namespace's deletion removes both.
  */
 import { CONTROLLER, CONTROLLER_RBAC } from '@sei-k8s/contract'
 import type { KubeClient, KubeObject } from '../kube/client.js'
@@ -19,8 +20,16 @@ export function nodeRbacBindingName(namespace: string): string {
   return `${CONTROLLER_RBAC.rbacProxyRole}:${namespace}`
 }
 
-/** The node ServiceAccount and its proxy binding in `namespace`. PURE. */
-export function buildNodeRbac(namespace: string, serviceAccount: string): [KubeObject, KubeObject] {
+/**
+ * The node ServiceAccount and its proxy binding in `namespace`. PURE. The binding is owned by the
+ * Namespace (a cluster-scoped owner of a cluster-scoped object), so the garbage collector removes it with
+ * the namespace instead of leaving a binding to a ServiceAccount that no longer exists.
+ */
+export function buildNodeRbac(
+  namespace: string,
+  namespaceUid: string,
+  serviceAccount: string,
+): [KubeObject, KubeObject] {
   return [
     {
       apiVersion: 'v1',
@@ -30,7 +39,11 @@ export function buildNodeRbac(namespace: string, serviceAccount: string): [KubeO
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: nodeRbacBindingName(namespace), labels: MANAGED_BY },
+      metadata: {
+        name: nodeRbacBindingName(namespace),
+        labels: MANAGED_BY,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: namespace, uid: namespaceUid }],
+      },
       roleRef: {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'ClusterRole',
@@ -62,7 +75,9 @@ export function createNodeRbac(client: KubeClient, serviceAccount: string): Node
   return {
     async ensure(namespace) {
       if (done.has(namespace)) return
-      for (const object of buildNodeRbac(namespace, serviceAccount)) await ensureOne(object)
+      const ns = await client.get(RESOURCES.namespace, undefined, namespace)
+      for (const object of buildNodeRbac(namespace, ns.metadata.uid ?? '', serviceAccount))
+        await ensureOne(object)
       done.add(namespace)
     },
   }

@@ -85,12 +85,17 @@ describe('run with the shipped ServiceAccount', () => {
     )
     expect(await getObject(plane, `/apis/apps/v1/namespaces/${ns}/statefulsets/${name}`)).toBeDefined()
     expect(await getObject(plane, `/api/v1/namespaces/${ns}/serviceaccounts/seid-node`)).toBeDefined()
-    const binding = await getObject<{ roleRef: { name: string }; subjects: { namespace: string }[] }>(
-      plane,
-      `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${CONTROLLER_RBAC.rbacProxyRole}:${ns}`,
-    )
+    const binding = await getObject<{
+      metadata: { ownerReferences?: { kind: string; name: string }[] }
+      roleRef: { name: string }
+      subjects: { namespace: string }[]
+    }>(plane, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${CONTROLLER_RBAC.rbacProxyRole}:${ns}`)
     expect(binding?.roleRef.name).toBe(CONTROLLER_RBAC.rbacProxyRole)
     expect(binding?.subjects[0]?.namespace).toBe(ns)
+    // Owned by the Namespace: garbage-collected with it.
+    expect(binding?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Namespace', name: ns }),
+    ])
     // Paused: one more reconcile path (status + Event).
     await plane.kube.expectOk('PATCH', `/apis/sei.io/v1alpha1/namespaces/${ns}/seinodes/${name}`, {
       body: { spec: { paused: true } },
