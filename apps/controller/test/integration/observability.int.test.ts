@@ -35,6 +35,15 @@ afterAll(async () => {
   plane.kube.close()
 })
 
+/** promtool present; outside CI its absence skips that check with one loud line, in CI it fails. */
+function hasPromtool(): boolean {
+  if (spawnSync('sh', ['-c', 'command -v promtool']).status === 0) return true
+  const message = 'SKIPPED: promtool is missing; install it with: apt-get install -y prometheus'
+  if (process.env['CI'] === 'true' || process.env['CI'] === '1') throw new Error(`${message} (CI: required)`)
+  console.warn(`\n!!! ${message}\n`)
+  return false
+}
+
 const get = async (port: number, path: string) => {
   const res = await fetch(`http://127.0.0.1:${port}${path}`)
   return { status: res.status, text: await res.text() }
@@ -75,6 +84,7 @@ describe('health and metrics', () => {
     for (const name of Object.values(CONTROLLER_METRICS))
       expect(text).toContain(`# TYPE ${name.replace(/_total$/, '')}`)
     expect(text).toContain('controller_runtime_reconcile_total{controller="seinode",result="success"} 0')
+    if (!hasPromtool()) return
     const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' })
     expect(check.error).toBeUndefined()
     expect(`${check.stdout}${check.stderr}`).toBe('')
