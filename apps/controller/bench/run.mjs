@@ -167,6 +167,13 @@ try {
     const controllerMs = performance.now() - controller.synced
     await until(async () => (await reconcileCount(controller)) >= n, 'every status written')
     const allMs = performance.now() - controller.synced
+    const created = await (await fetch(`http://127.0.0.1:${controller.metricsPort}/metrics`)).text()
+    const errors = Number(
+      /^controller_runtime_reconcile_errors_total\{controller="seinode"\} (\d+)/m.exec(created)?.[1] ?? 0,
+    )
+    const total = /^controller_runtime_reconcile_total\{controller="seinode",result="success"\} (\d+)/m.exec(
+      created,
+    )?.[1]
     const stsCount = (await plane.kube.expectOk('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets`)).body
       .items.length
     await stop(controller)
@@ -188,7 +195,7 @@ try {
 
     console.log(
       `N=${n}: owned objects ${stsCount === n ? 'all' : `MISSING (${stsCount} StatefulSets)`} in ${(controllerMs / 1000).toFixed(2)} s ` +
-        `(floor ${(floorMs / 1000).toFixed(2)} s, ratio ${(controllerMs / floorMs).toFixed(2)}); statuses too: ${(allMs / 1000).toFixed(2)} s; ` +
+        `(floor ${(floorMs / 1000).toFixed(2)} s, ratio ${(controllerMs / floorMs).toFixed(2)}); statuses too: ${(allMs / 1000).toFixed(2)} s (${total} reconciles, ${errors} errors); ` +
         `steady resync of ${n} in ${(resyncMs / 1000).toFixed(2)} s with ${resyncWrites} write requests; controller RSS ${rss.toFixed(0)} MiB (V8 heap used ${heapMiB.toFixed(0)} of ${heapTotalMiB.toFixed(0)} MiB)`,
     )
   }
