@@ -4,6 +4,7 @@
  * All I/O goes through `CliIo`, so tests can run it in-process and main.ts stays a few lines.
  */
 import { parseArgs } from 'node:util'
+import { pino } from 'pino'
 import { parse } from 'yaml'
 import { IMAGE_REF } from './api/schema-parts.js'
 import { ControllerError, ERROR_CODES } from './errors.js'
@@ -11,6 +12,8 @@ import { DEFAULT_MANIFEST_OPTIONS, manifestFiles } from './manifests/index.js'
 import { toJsonArray, toYamlStream } from './output.js'
 import { DEFAULT_PLATFORM, loadPlatformConfig, type PlatformConfig } from './platform.js'
 import { renderSeiNodes } from './render.js'
+import { run as runController } from './run.js'
+import { parseRunArgs, RUN_HELP, RunUsageError } from './run-args.js'
 
 export interface CliIo {
   readonly readFile: (path: string) => Promise<string>
@@ -18,6 +21,8 @@ export interface CliIo {
   readonly writeFile: (path: string, content: string) => Promise<void>
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
+  /** Aborts `run` (main.ts wires SIGTERM and SIGINT to it). */
+  readonly signal?: AbortSignal
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
@@ -25,9 +30,11 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 const HELP = `Usage: sei-controller <command> [options]
 
 Commands:
+  run         Reconcile SeiNodes against the API server (the controller process).
   render      Print the objects the controller would apply for each SeiNode (offline, no cluster).
   manifests   Write the install manifests (CRD, RBAC, controller Deployment, kustomization.yaml).
 
+${RUN_HELP}
 render options:
   -f, --filename <file|->  SeiNode YAML, one or more documents (or a kind: List); '-' reads stdin. Required.
   -o, --output <yaml|json> Output format: a YAML multi-document stream (default) or a JSON array.
@@ -48,9 +55,11 @@ manifests options:
 
   -h, --help                    Show this help.
 
-Exit codes: 0 ok, 1 invalid input or failure (every bad field is listed on stderr), 2 usage error.
+Exit codes: 0 ok (run: stopped by SIGTERM/SIGINT), 1 invalid input or failure (every bad field is listed on
+stderr; run: leadership lost or a start failure), 2 usage error.
 
 Examples:
+  sei-controller run --kubeconfig ~/.kube/config --namespace sei --health-port 0 --metrics-port 0
   sei-controller render -f examples/full-node.yaml
   cat nodes.yaml | sei-controller render -f - -o json --config platform.yaml
 `
@@ -158,6 +167,19 @@ async function manifests(args: readonly string[], io: CliIo): Promise<number> {
   return EXIT.ok
 }
 
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const options = parseRunArgs(args)
+  if (options.isHelp) return help(io)
+  const platform = await loadPlatform(io, options.configPath)
+  const log = pino(
+    { level: options.logLevel, base: { controller: 'seinode' } },
+    { write: (line: string) => io.stdout(line) },
+  )
+  const end = await runController({ ...options, platform }, log, io.signal ?? new AbortController().signal)
+  log.info({ end }, 'controller stopped')
+  return end === 'lost' ? EXIT.failure : EXIT.ok
+}
+
 function help(io: CliIo): number {
   io.stdout(HELP)
   return EXIT.ok
@@ -168,6 +190,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const [command, ...rest] = argv
   try {
     switch (command) {
+      case 'run':
+        return await run(rest, io)
       case 'render':
         return await render(rest, io)
       case 'manifests':
@@ -188,7 +212,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 function report(error: unknown, io: CliIo): number {
-  if (error instanceof UsageError || isParseArgsError(error)) {
+  if (error instanceof UsageError || error instanceof RunUsageError || isParseArgsError(error)) {
     io.stderr(`error: ${(error as Error).message}\nRun 'sei-controller --help' for usage.\n`)
     return EXIT.usage
   }

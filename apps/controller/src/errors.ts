@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INVALID_PLATFORM_CONFIG: 'INVALID_PLATFORM_CONFIG',
   /** Input could not be read or parsed (file, YAML). */
   INVALID_INPUT: 'INVALID_INPUT',
+  /** `run` could not configure its API server connection (kubeconfig or in-cluster files). */
+  KUBE_CONFIG: 'KUBE_CONFIG',
 } as const
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]

@@ -7,8 +7,8 @@ import { CRD } from '@sei-k8s/contract'
 import { parseAllDocuments } from 'yaml'
 import type { SeiNode } from './api/seinode.js'
 import { formatFieldError, validateSeiNode } from './api/validate.js'
-import { buildAll, type NodeObject } from './build/index.js'
 import { ControllerError, ERROR_CODES } from './errors.js'
+import { buildAll, type NodeObject } from './noderesource/index.js'
 import type { PlatformConfig } from './platform.js'
 
 function describeDocument(index: number, value: unknown): string {

@@ -6,7 +6,7 @@ import {
   type Container,
   type Service,
   type StatefulSet,
-} from '../src/build/index.js'
+} from '../src/noderesource/index.js'
 import { DEFAULT_PLATFORM, type PlatformConfig } from '../src/platform.js'
 
 /** A valid full node `pacific-1-rpc-0` in namespace `sei`; `spec` entries replace the defaults. */

@@ -1,4 +1,5 @@
 export * from './controller.js'
+export * from './controller-runtime.js'
 export * from './env.js'
 export * from './http.js'
 export * from './labels.js'

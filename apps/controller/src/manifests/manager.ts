@@ -11,8 +11,8 @@ import {
   NAMESPACE_NAME_LABEL,
 } from '@sei-k8s/contract'
 import { stringify } from 'yaml'
-import { restrictedContext } from '../build/containers.js'
-import { NON_ROOT_ID } from '../build/pod.js'
+import { restrictedContext } from '../noderesource/containers.js'
+import { NON_ROOT_ID } from '../noderesource/pod.js'
 import { DEFAULT_PLATFORM } from '../platform.js'
 import { RELEASE_VERSION } from '../version.js'
 
@@ -44,6 +44,15 @@ export const PLATFORM_CONFIG_KEY = 'platform.yaml'
 export const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
+
+/**
+ * Environment of the controller container. V8's default young generation (semi-spaces sized for
+ * throughput) kept the RSS at about 345 MiB with 1,000 SeiNodes cached while the live heap was 80-100 MiB;
+ * 2 MiB semi-spaces bring it to about 205 MiB at no measurable throughput cost (bench/run.mjs).
+ */
+export const MANAGER_ENV: readonly (readonly [string, string])[] = [
+  ['NODE_OPTIONS', '--max-semi-space-size=2'],
+]
 
 function labels(): Record<string, string> {
   return { ...PART_OF, ...CONTROLLER.podLabels }
@@ -125,6 +134,7 @@ export function buildDeployment(options: ManifestOptions): object {
                 `--metrics-port=${CONTROLLER_PORTS.metrics}`,
                 ...(platform ? [`--config=${PLATFORM_CONFIG_DIR}/${PLATFORM_CONFIG_KEY}`] : []),
               ],
+              env: MANAGER_ENV.map(([name, value]) => ({ name, value })),
               ports: [
                 {
                   name: CONTROLLER_PORT_NAMES.health,

@@ -9,12 +9,12 @@ import type { ManifestOptions } from './manager.js'
 
 const RBAC_API = 'rbac.authorization.k8s.io/v1'
 const LABELS = { 'app.kubernetes.io/part-of': 'sei-k8s' }
-const ALL_WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']
 
 interface Rule {
   apiGroups: string[]
   resources: string[]
   verbs: string[]
+  resourceNames?: string[]
 }
 
 function clusterRole(name: string, rules: Rule[]): object {
@@ -35,16 +35,36 @@ function clusterRoleBinding(name: string, subjects: object[]): object {
   }
 }
 
-/** What the reconciler reads and writes: SeiNodes and their status, the owned objects, pods, events. */
+// Server-side apply authorizes as `patch`, and as `create` too when the object does not exist yet.
+const APPLIED = ['get', 'list', 'watch', 'create', 'patch']
+
+/**
+ * Exactly what `run` calls (a test compares this with the calls it records): SeiNodes and their status,
+ * the owned objects (applied), the node ServiceAccount and its ClusterRoleBinding, and Events. `bind` is
+ * limited by resourceNames to the one ClusterRole the controller binds: creating a binding otherwise
+ * needs every permission it grants, or `bind` on any role, which would let it grant anything.
+ */
 export function buildManagerRole(): object {
   return clusterRole(CONTROLLER_RBAC.managerRole, [
-    { apiGroups: [CRD.group], resources: [CRD.plural], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
-    { apiGroups: [CRD.group], resources: [`${CRD.plural}/status`], verbs: ['get', 'update', 'patch'] },
-    { apiGroups: [CRD.group], resources: [`${CRD.plural}/finalizers`], verbs: ['update'] },
-    { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL_WRITE },
-    { apiGroups: [''], resources: ['configmaps', 'services'], verbs: ALL_WRITE },
-    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    { apiGroups: [CRD.group], resources: [CRD.plural], verbs: ['list', 'watch'] },
+    { apiGroups: [CRD.group], resources: [`${CRD.plural}/status`], verbs: ['patch'] },
+    { apiGroups: ['apps'], resources: ['statefulsets'], verbs: APPLIED },
+    { apiGroups: [''], resources: ['configmaps', 'services'], verbs: APPLIED },
+    { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get', 'create', 'patch'] },
+    // The Namespace's uid owns the per-namespace proxy binding (garbage-collected with the namespace).
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterrolebindings'],
+      verbs: ['get', 'create', 'patch'],
+    },
+    {
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterroles'],
+      verbs: ['bind'],
+      resourceNames: [CONTROLLER_RBAC.rbacProxyRole],
+    },
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ])
 }
 
@@ -58,7 +78,9 @@ export function buildLeaderElectionRole(): object {
     apiVersion: RBAC_API,
     kind: 'Role',
     metadata: { name: CONTROLLER_RBAC.leaderElectionRole, namespace: CONTROLLER.namespace, labels: LABELS },
-    rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ALL_WRITE }],
+    rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+    ],
   }
 }
 

@@ -5,8 +5,8 @@
 import { CONTROLLER } from '@sei-k8s/contract'
 import type { KubeObject } from '@sei-k8s/testenv'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildAll } from '../../src/build/index.js'
 import { installObjects } from '../../src/manifests/index.js'
+import { buildAll } from '../../src/noderesource/index.js'
 import { DEFAULT_PLATFORM } from '../../src/platform.js'
 import { connectPlane, exampleFiles, inNamespace, readExample } from './helpers.js'
 

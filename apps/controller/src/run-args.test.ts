@@ -1,0 +1,69 @@
+import { CONTROLLER_LEADER_ELECTION_ID, CONTROLLER_PORTS } from '@sei-k8s/contract'
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_MANIFEST_OPTIONS } from './manifests/index.js'
+import { buildDeployment } from './manifests/manager.js'
+import { parseRunArgs } from './run-args.js'
+
+function shippedArgs(options = DEFAULT_MANIFEST_OPTIONS): string[] {
+  const deployment = buildDeployment(options) as {
+    spec: { template: { spec: { containers: { args: string[] }[] } } }
+  }
+  return deployment.spec.template.spec.containers[0]?.args ?? []
+}
+
+describe('run flags', () => {
+  it("accepts exactly the shipped Deployment's args", () => {
+    const [command, ...args] = shippedArgs()
+    expect(command).toBe('run')
+    const options = parseRunArgs(args)
+    expect(options).toMatchObject({
+      isLeaderElect: true,
+      healthPort: CONTROLLER_PORTS.health,
+      metricsPort: CONTROLLER_PORTS.metrics,
+      kubeconfigPath: undefined,
+      namespaces: [],
+      leaderElectionId: CONTROLLER_LEADER_ELECTION_ID,
+    })
+  })
+
+  it("accepts a release's Deployment args, which add the platform config file", () => {
+    const [, ...args] = shippedArgs({
+      ...DEFAULT_MANIFEST_OPTIONS,
+      sidecarImage: 'localhost/sei-k8s/sidecar:v1.2.3',
+    })
+    expect(parseRunArgs(args).configPath).toMatch(/platform\.yaml$/)
+  })
+
+  it('takes repeatable namespaces, a kubeconfig, a config file and the concurrency', () => {
+    const options = parseRunArgs([
+      '--kubeconfig=/k',
+      '--namespace',
+      'b',
+      '-n',
+      'a',
+      '--config',
+      'platform.yaml',
+      '--concurrency=8',
+      '--leader-elect',
+    ])
+    expect(options).toMatchObject({
+      kubeconfigPath: '/k',
+      namespaces: ['a', 'b'],
+      configPath: 'platform.yaml',
+      concurrency: 8,
+      isLeaderElect: true,
+    })
+  })
+
+  it('rejects an unknown flag and bad values, naming them', () => {
+    expect(() => parseRunArgs(['--leader-elec=true'])).toThrow(/leader-elec/)
+    expect(() => parseRunArgs(['--health-port=99999'])).toThrow(
+      '--health-port must be an integer from 0 to 65535, got "99999"',
+    )
+    expect(() => parseRunArgs(['--concurrency=0'])).toThrow(/--concurrency/)
+    expect(() => parseRunArgs(['--leader-elect=yes'])).toThrow(
+      '--leader-elect must be true or false, got "yes"',
+    )
+    expect(() => parseRunArgs(['--namespace=Bad_NS'])).toThrow(/Bad_NS/)
+  })
+})

@@ -1,0 +1,122 @@
+import { pino } from 'pino'
+import { describe, expect, it } from 'vitest'
+import { node } from '../../test/fixtures.js'
+import type { SeiNode } from '../api/seinode.js'
+import type { KubeClient, KubeObject } from '../kube/client.js'
+import { KubeApiError } from '../kube/errors.js'
+import { DEFAULT_PLATFORM } from '../platform.js'
+import { createSeiNodeReconciler, StalledError } from './reconciler.js'
+
+/** An in-memory API: applied objects land in `owned` (as the informer cache would see them). */
+function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?: KubeObject } = {}) {
+  const owned = new Map<string, KubeObject>()
+  const writes: string[] = []
+  let status: unknown
+  const client = {
+    async get(_r: unknown, _ns: string, name: string) {
+      if (options.foreign?.metadata.name === name) return options.foreign
+      throw new KubeApiError(404, 'NotFound', 'not found')
+    },
+    async apply(object: KubeObject) {
+      writes.push(`apply ${object.kind}`)
+      if (options.refuseApply && object.kind === 'StatefulSet') throw options.refuseApply
+      const stored = {
+        ...object,
+        metadata: { ...object.metadata, uid: `uid-${object.kind}`, resourceVersion: '1' },
+      }
+      owned.set(`${object.kind}/${object.metadata.namespace}/${object.metadata.name}`, stored)
+      return stored
+    },
+    async patchStatus(_r: unknown, _m: unknown, s: unknown) {
+      writes.push('status')
+      status = s
+      return {}
+    },
+    async create() {
+      writes.push('event')
+      return {}
+    },
+  } as unknown as KubeClient
+  const current = (): SeiNode => ({ ...seiNode, status: status as SeiNode['status'] })
+  const reconcile = createSeiNodeReconciler({
+    client,
+    caches: { node: () => current(), owned: (kind, key) => owned.get(`${kind}/${key}`) },
+    platform: DEFAULT_PLATFORM,
+    nodeRbac: { ensure: async () => {} },
+    events: { record: async () => void writes.push('event') },
+    log: pino({ level: 'silent' }),
+    now: () => Date.UTC(2026, 0, 1),
+    newId: () => 'id',
+  })
+  return { reconcile, writes, status: () => status as SeiNode['status'] }
+}
+
+const signal = new AbortController().signal
+const withUid = (n: SeiNode): SeiNode => ({
+  ...n,
+  metadata: { ...n.metadata, uid: 'node-uid', generation: 2 },
+})
+
+describe('SeiNode reconciler', () => {
+  it('applies the three objects and the status once, then writes nothing on a resync', async () => {
+    const { reconcile, writes, status } = setup(withUid(node()))
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(writes.filter((w) => w !== 'event')).toEqual([
+      'apply ConfigMap',
+      'apply Service',
+      'apply StatefulSet',
+      'status',
+    ])
+    expect(status()?.observedGeneration).toBe(2)
+    writes.length = 0
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(writes).toEqual([])
+  })
+
+  it('does nothing for a SeiNode that is gone', async () => {
+    // Its client has no methods: any call would throw.
+    const gone = createSeiNodeReconcilerForMissing()
+    expect(await gone('sei/none', signal)).toEqual({})
+  })
+
+  it('stalls on an object it does not control, without applying it', async () => {
+    const foreign = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'pacific-1-rpc-0-rbac-proxy-config', namespace: 'sei' },
+    }
+    const { reconcile, writes, status } = setup(withUid(node()), { foreign })
+    await expect(reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(StalledError)
+    expect(writes.some((w) => w.startsWith('apply'))).toBe(false)
+    expect(status()?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'NotOwned',
+    })
+  })
+
+  it("stalls with the API's reason on a 422 and throws for a backed-off retry; a 503 only throws", async () => {
+    const invalid = new KubeApiError(422, 'Invalid', 'spec.volumeClaimTemplates: field is immutable')
+    const refused = setup(withUid(node()), { refuseApply: invalid })
+    await expect(refused.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(StalledError)
+    expect(refused.status()?.phase).toBe('Failed')
+    expect(refused.status()?.conditions?.find((c) => c.type === 'Stalled')?.message).toContain(
+      'field is immutable',
+    )
+    const down = setup(withUid(node()), { refuseApply: new KubeApiError(503, 'ServiceUnavailable', 'later') })
+    await expect(down.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(KubeApiError)
+    expect(down.writes).not.toContain('status')
+  })
+})
+
+function createSeiNodeReconcilerForMissing() {
+  return createSeiNodeReconciler({
+    client: {} as KubeClient,
+    caches: { node: () => undefined, owned: () => undefined },
+    platform: DEFAULT_PLATFORM,
+    nodeRbac: { ensure: async () => {} },
+    events: { record: async () => {} },
+    log: pino({ level: 'silent' }),
+    now: () => 0,
+    newId: () => 'id',
+  })
+}

@@ -1,0 +1,220 @@
+/**
+ * Reconciles one SeiNode. Fixed shape: get from the cache (gone → done: owner references let the garbage
+ * collector delete the owned objects) → ensure node RBAC → build (pure) → for each owned object, skip it
+ * when the cache shows it up to date, else server-side apply it (one field manager, force, controller
+ * owner reference) → status (pure) → one optimistic-lock status patch, only if it changed → Events on
+ * phase change and Stalled.
+ *
+ * A refusal that retrying now cannot fix (an object of the same name owned by someone else, a 422 for an
+ * immutable field, a failed build guard) becomes `Stalled=True` with the reason and message, and the key
+ * is retried with the queue's exponential backoff (StalledError), never in a hot loop. Transient errors
+ * (network, 5xx, conflicts) are thrown for a backed-off retry without touching the status.
+ */
+import { CONTROLLER, CRD, EVENT_REASONS, SEINODE_API_VERSION } from '@sei-k8s/contract'
+import type { Logger } from 'pino'
+import type { SeiNode } from '../api/seinode.js'
+import { ControllerError } from '../errors.js'
+import type { KubeClient, KubeObject, OwnerReference } from '../kube/client.js'
+import { isKubeError, KubeApiError } from '../kube/errors.js'
+import { RESOURCES, resourceOf } from '../kube/resources.js'
+import { buildAll } from '../noderesource/index.js'
+import type { PlatformConfig } from '../platform.js'
+import type { ReconcileOutcome, Reconciler } from '../runtime/controller.js'
+import { controllerOf, isUpToDate, withIntent } from './drift.js'
+import type { EventRecorder } from './events.js'
+import type { NodeRbac } from './node-rbac.js'
+import { computeStatus, isSameStatus, type Stall, type StatefulSetView } from './status.js'
+
+/** Thrown after a Stalled status was written, so the queue retries with backoff. */
+export class StalledError extends Error {
+  override readonly name = 'StalledError'
+}
+
+/** Read access to the informer caches, by `namespace/name`. */
+export interface NodeCaches {
+  node(key: string): SeiNode | undefined
+  /** The cached owned object of that kind (ConfigMap, Service, StatefulSet). */
+  owned(kind: string, key: string): KubeObject | undefined
+}
+
+export interface SeiNodeReconcilerDeps {
+  readonly client: KubeClient
+  readonly caches: NodeCaches
+  readonly platform: PlatformConfig
+  readonly nodeRbac: NodeRbac
+  readonly events: EventRecorder
+  readonly log: Logger
+  readonly now: () => number
+  /** A fresh id per reconcile (logged as reconcileId). */
+  readonly newId: () => string
+}
+
+function ownerOf(node: SeiNode): OwnerReference {
+  return {
+    apiVersion: SEINODE_API_VERSION,
+    kind: CRD.kind,
+    name: node.metadata.name,
+    uid: node.metadata.uid ?? '',
+    controller: true,
+    // No blockOwnerDeletion: it needs `update` on seinodes/finalizers where OwnerReferencesPermission-
+    // Enforcement runs, and nothing here uses foreground deletion.
+  }
+}
+
+/** The node's resourceVersion (the optimistic lock of the status patch), when it has one. */
+function metaOf(node: SeiNode): { resourceVersion?: string } {
+  const rv = (node.metadata as { resourceVersion?: unknown }).resourceVersion
+  return typeof rv === 'string' ? { resourceVersion: rv } : {}
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`
+}
+
+/** An object of the node's name exists and is controlled by someone else (or no one): never taken over. */
+export class NotOwnedError extends Error {
+  override readonly name = 'NotOwnedError'
+}
+
+/** A Stall from an error that retrying now cannot fix, or undefined for a transient one. */
+export function stallOf(error: unknown): Stall | undefined {
+  if (error instanceof NotOwnedError) return { reason: 'NotOwned', message: error.message }
+  if (error instanceof ControllerError)
+    return { reason: 'BuildFailed', message: `${error.code}: ${error.message}` }
+  if (
+    error instanceof KubeApiError &&
+    (error.kind === 'Invalid' || error.kind === 'Forbidden' || error.status === 400)
+  ) {
+    return { reason: error.reason.replace(/[^A-Za-z0-9_]/g, '') || 'Invalid', message: error.message }
+  }
+  return undefined
+}
+
+export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler {
+  const { client, caches } = deps
+
+  /** Live object when the cache lacks it: a foreign object of our name is not in our label-scoped cache. */
+  const lookUp = async (object: KubeObject): Promise<KubeObject | undefined> => {
+    try {
+      return await client.get(resourceOf(object), object.metadata.namespace, object.metadata.name)
+    } catch (error) {
+      if (isKubeError(error, 'NotFound')) return undefined
+      throw error
+    }
+  }
+
+  /** Applies what differs; returns the StatefulSet as the server (or cache) has it. */
+  const applyOwned = async (
+    node: SeiNode,
+    objects: KubeObject[],
+    log: Logger,
+  ): Promise<StatefulSetView | undefined> => {
+    const owner = ownerOf(node)
+    let statefulSet: StatefulSetView | undefined
+    // One round trip for all cache misses (a new node misses all three).
+    const lives = await Promise.all(objects.map((o) => caches.owned(o.kind, keyOf(o)) ?? lookUp(o)))
+    for (const [i, desired] of objects.entries()) {
+      const intended = withIntent(desired, owner)
+      const live = lives[i]
+      const controller = live === undefined ? undefined : controllerOf(live)
+      if (live !== undefined && controller?.uid !== owner.uid) {
+        const by = controller === undefined ? 'no controller' : `${controller.kind} ${controller.name}`
+        throw new NotOwnedError(
+          `${desired.kind} ${keyOf(desired)} exists and is not controlled by this SeiNode (controller: ${by}); delete or rename it`,
+        )
+      }
+      let current = live
+      if (!isUpToDate(intended, live)) {
+        current = await client.apply(intended, CONTROLLER.fieldManager)
+        log.info(
+          { kind: desired.kind, name: desired.metadata.name },
+          live === undefined ? 'created' : 'applied',
+        )
+      }
+      if (desired.kind === 'StatefulSet') statefulSet = current as StatefulSetView | undefined
+    }
+    return statefulSet
+  }
+
+  return async (key): Promise<ReconcileOutcome> => {
+    const log = deps.log.child({ key, reconcileId: deps.newId() })
+    const node = caches.node(key)
+    if (
+      node === undefined ||
+      (node.metadata as { deletionTimestamp?: string }).deletionTimestamp !== undefined
+    ) {
+      return {}
+    }
+    const namespace = node.metadata.namespace ?? 'default'
+    let stall: Stall | undefined
+    let statefulSet: StatefulSetView | undefined
+    try {
+      await deps.nodeRbac.ensure(namespace)
+      statefulSet = await applyOwned(node, buildAll(node, deps.platform) as unknown as KubeObject[], log)
+    } catch (error) {
+      stall = stallOf(error)
+      if (stall === undefined) throw error
+      const cached = caches.owned('StatefulSet', key)
+      // Only our own StatefulSet speaks for this node's readiness.
+      statefulSet =
+        cached !== undefined && controllerOf(cached)?.uid === node.metadata.uid
+          ? (cached as StatefulSetView)
+          : undefined
+    }
+    const status = computeStatus({
+      node,
+      statefulSet,
+      stall,
+      now: new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    })
+    if (!isSameStatus(node.status ?? {}, status)) {
+      await client.patchStatus(
+        RESOURCES.seiNode,
+        { namespace, name: node.metadata.name, ...metaOf(node) },
+        status,
+      )
+      log.info({ phase: status.phase }, 'status updated')
+      // Best effort and off the critical path: the next key need not wait for an Event.
+      void emitEvents(deps, log, node, status.phase, stall)
+    }
+    if (stall !== undefined) {
+      log.warn({ reason: stall.reason }, `stalled: ${stall.message}`)
+      throw new StalledError(`${stall.reason}: ${stall.message}`)
+    }
+    return {}
+  }
+}
+
+async function emitEvents(
+  deps: SeiNodeReconcilerDeps,
+  log: Logger,
+  node: SeiNode,
+  phase: string | undefined,
+  stall: Stall | undefined,
+): Promise<void> {
+  const before = node.status?.phase
+  const wasStalled =
+    node.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false
+  const events = []
+  if (phase !== before) {
+    events.push({
+      type: 'Normal' as const,
+      reason: EVENT_REASONS.phaseChanged,
+      note: `phase ${before ?? '(none)'} → ${phase}`,
+    })
+  }
+  if (stall !== undefined && !wasStalled) {
+    events.push({
+      type: 'Warning' as const,
+      reason: EVENT_REASONS.stalled,
+      note: `${stall.reason}: ${stall.message}`,
+    })
+  }
+  for (const event of events) {
+    try {
+      await deps.events.record(node as unknown as KubeObject, event)
+    } catch (error) {
+      log.warn({ err: error }, 'recording an Event failed')
+    }
+  }
+}

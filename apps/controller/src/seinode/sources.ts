@@ -1,0 +1,83 @@
+/**
+ * The informers of the SeiNode controller and how their events map to work-queue keys: SeiNodes in the
+ * selected namespaces (each change → its own key); owned StatefulSets, Services and ConfigMaps, watched
+ * only with the `sei.io/node` label (never every object of those kinds in the cluster), each change → its
+ * controller owner's key (or the node label's, for an object that lost its owner reference).
+ */
+import { LABELS } from '@sei-k8s/contract'
+import type { SeiNode } from '../api/seinode.js'
+import type { KubeClient, KubeObject } from '../kube/client.js'
+import { Informer, type InformerOptions, objectKey } from '../kube/informer.js'
+import { RESOURCES, type Resource } from '../kube/resources.js'
+import { controllerOf } from './drift.js'
+import type { NodeCaches } from './reconciler.js'
+
+export const OWNED_RESOURCES = [RESOURCES.statefulSet, RESOURCES.service, RESOURCES.configMap] as const
+
+/** The key of the SeiNode an owned object belongs to, if any. */
+export function ownerKey(object: KubeObject): string | undefined {
+  const ns = object.metadata.namespace ?? ''
+  const owner = controllerOf(object)
+  if (owner !== undefined) return owner.kind === RESOURCES.seiNode.kind ? `${ns}/${owner.name}` : undefined
+  const label = object.metadata.labels?.[LABELS.node]
+  return label === undefined ? undefined : `${ns}/${label}`
+}
+
+export type InformerTuning = Pick<
+  InformerOptions<KubeObject>,
+  'watchdogMs' | 'backoff' | 'onRestart' | 'onUnparsableLine'
+>
+
+export interface NodeSources {
+  readonly informers: readonly Informer<KubeObject>[]
+  readonly caches: NodeCaches
+}
+
+export function createNodeSources(options: {
+  readonly client: KubeClient
+  /** Empty: all namespaces. */
+  readonly namespaces: readonly string[]
+  readonly enqueue: (key: string) => void
+  readonly tuning: (resource: Resource) => InformerTuning
+}): NodeSources {
+  const scopes: (string | undefined)[] =
+    options.namespaces.length === 0 ? [undefined] : [...options.namespaces]
+  const make = (
+    resource: Resource,
+    namespace: string | undefined,
+    toKey: (o: KubeObject) => string | undefined,
+  ) =>
+    new Informer<KubeObject>({
+      client: options.client,
+      resource,
+      namespace,
+      ...(resource === RESOURCES.seiNode ? {} : { labelSelector: LABELS.node }),
+      handlers: {
+        changed: (o) => {
+          const key = toKey(o)
+          if (key !== undefined) options.enqueue(key)
+        },
+        deleted: (o) => {
+          const key = toKey(o)
+          if (key !== undefined) options.enqueue(key)
+        },
+      },
+      ...options.tuning(resource),
+    })
+  const nodes = scopes.map((ns) => make(RESOURCES.seiNode, ns, objectKey))
+  const owned = new Map(OWNED_RESOURCES.map((r) => [r.kind, scopes.map((ns) => make(r, ns, ownerKey))]))
+  const find = (list: readonly Informer<KubeObject>[] | undefined, key: string): KubeObject | undefined => {
+    for (const informer of list ?? []) {
+      const found = informer.get(key)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  return {
+    informers: [...nodes, ...[...owned.values()].flat()],
+    caches: {
+      node: (key) => find(nodes, key) as SeiNode | undefined,
+      owned: (kind, key) => find(owned.get(kind), key),
+    },
+  }
+}
