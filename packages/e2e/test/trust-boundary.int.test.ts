@@ -21,7 +21,10 @@ import {
 } from '@sei-k8s/contract'
 import { binaryPaths, type ControlPlane, isPidAlive, startControlPlane } from '@sei-k8s/testenv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request, waitFor } from './support/http.js'
+import { request, waitFor } from '../src/http.js'
+import { type NodePod, startNodePod } from '../src/node-pod.js'
+import { controllerExample } from '../src/package-files.js'
+import { listeningAddresses } from '../src/ports.js'
 import {
   type Caller,
   callerFor,
@@ -33,9 +36,6 @@ import {
 } from './support/identities.js'
 import { installRbac } from './support/install-rbac.js'
 import { sampleValue } from './support/metrics-text.js'
-import { type NodePod, startNodePod } from './support/node-pod.js'
-import { controllerExample } from './support/package-files.js'
-import { listeningAddresses } from './support/ports.js'
 import { httpProbe, type RenderedHttpProbe, type RenderedPod, renderPod } from './support/rendered-pod.js'
 
 /** Non-default sidecar ports (17777/19100): proves every port follows the SeiNode, not a default. */
