@@ -6,6 +6,13 @@ import type { KubeClient, KubeObject } from '../kube/client.js'
 import { KubeApiError } from '../kube/errors.js'
 import { DEFAULT_PLATFORM } from '../platform.js'
 import { createSeiNodeReconciler, StalledError } from './reconciler.js'
+import type { SidecarObservation } from './sidecar-sync.js'
+
+/** The sidecar as the tests see it: not answering (sidecar-sync has its own tests). */
+const unreachable: SidecarObservation = {
+  sidecarReady: { status: 'Unknown', reason: 'Unreachable', message: 'connect ECONNREFUSED' },
+  requeueAfterMs: 5_000,
+}
 
 /** An in-memory API: applied objects land in `owned` (as the informer cache would see them). */
 function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?: KubeObject } = {}) {
@@ -47,6 +54,7 @@ function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?
     log: pino({ level: 'silent' }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
+    sidecar: async () => unreachable,
   })
   return { reconcile, writes, status: () => status as SeiNode['status'] }
 }
@@ -68,6 +76,10 @@ describe('SeiNode reconciler', () => {
       'status',
     ])
     expect(status()?.observedGeneration).toBe(2)
+    expect(status()?.conditions?.find((c) => c.type === 'SidecarReady')).toMatchObject({
+      status: 'Unknown',
+      reason: 'Unreachable',
+    })
     writes.length = 0
     await reconcile('sei/pacific-1-rpc-0', signal)
     expect(writes).toEqual([])
@@ -118,5 +130,6 @@ function createSeiNodeReconcilerForMissing() {
     log: pino({ level: 'silent' }),
     now: () => 0,
     newId: () => 'id',
+    sidecar: async () => unreachable,
   })
 }
