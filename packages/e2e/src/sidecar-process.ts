@@ -28,11 +28,14 @@ export interface StartSidecarOptions {
   readonly renderedEnv: Readonly<Record<string, string>>
   readonly tasksPort: number
   readonly publicPort: number
+  /** Prepares SEI_HOME before the sidecar starts (what the pod's init container would leave there). */
+  readonly initHome?: (home: string) => void
 }
 
 /** Spawns the sidecar; does not wait for it (the caller polls the rendered startup probe, like kubelet). */
 export function startSidecarProcess(options: StartSidecarOptions): SidecarProcess {
   const home = mkdtempSync(join(tmpdir(), 'sei-e2e-home-'))
+  options.initHome?.(home)
   const env = {
     ...options.renderedEnv,
     [ENV.sidecarPort]: String(options.tasksPort),

@@ -7,7 +7,7 @@
  * kwok plays kubelet for the Pod's phase; this harness plays kubelet's readiness probe: the Pod turns
  * Ready only while the real sidecar's readiness probe (from the Pod spec) answers 200.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CONTAINERS, CONTROLLER, LABELS } from '@sei-k8s/contract'
@@ -23,7 +23,11 @@ import {
 import { type NodePod, startNodePod } from './node-pod.js'
 import { controllerInstallYaml } from './package-files.js'
 import { httpProbe, type PodSpecLike, podParts, type RenderedPod } from './pod-parts.js'
+import { initSeidHome, seidInitArgs } from './seid-init.js'
 import { SidecarUrlMap } from './sidecar-url-map.js'
+
+/** The controller's flag naming the bearer token file it sends to node proxies (with `--sidecar-url-map`). */
+const SIDECAR_TOKEN_FLAG = '--sidecar-token-file'
 
 /** A node Pod as the API server holds it (the fields this harness reads). */
 export interface ApiPod {
@@ -121,8 +125,12 @@ export async function startSystem(
     const flags = controllerRunFlags()
     const extraArgs: string[] = []
     if (flags.has(SidecarUrlMap.flag)) {
+      // Controller part 3 drives each node's sidecar through its proxy: tell it where the proxies really
+      // listen, and give it the same ServiceAccount token its pod would have mounted.
       sidecarUrlMap = new SidecarUrlMap(join(dir, 'sidecar-urls.json'))
-      extraArgs.push(`${SidecarUrlMap.flag}=${sidecarUrlMap.path}`)
+      const tokenFile = join(dir, 'sidecar-token')
+      writeFileSync(tokenFile, token, { mode: 0o600 })
+      extraArgs.push(`${SidecarUrlMap.flag}=${sidecarUrlMap.path}`, `${SIDECAR_TOKEN_FLAG}=${tokenFile}`)
     }
     controller = await startController({
       install,
@@ -151,7 +159,8 @@ export async function startSystem(
     // Not Ready until the real sidecar says so (kwok would report Ready at once).
     await plane.setPodReady(namespace, podName, false)
     const { pod, parts } = await readNodePod(plane, namespace, name)
-    const nodePod = await startNodePod(plane, parts)
+    const init = seidInitArgs(pod.spec)
+    const nodePod = await startNodePod(plane, parts, { initHome: (home) => initSeidHome(home, init) })
     const readiness = httpProbe(parts, CONTAINERS.sidecar, 'readinessProbe')
     let ready = false
     let stopped = false
