@@ -82,6 +82,7 @@ export interface PolicyView {
 export async function analyzeSystem(
   plane: ControlPlaneClient,
   nodeNamespaces: readonly string[],
+  options: { readonly publicPorts?: readonly number[] } = {},
 ): Promise<PolicyView> {
   const namespaces = [
     ...new Set([...nodeNamespaces, CONTROLLER.namespace, MONITORING_NAMESPACE, TENANT_NAMESPACE]),
@@ -91,7 +92,11 @@ export async function analyzeSystem(
     world.push(strip((await plane.kube.expectOk('GET', `/api/v1/namespaces/${ns}`)).body as KubeObject))
     world.push(...(await listPods(plane, ns)))
   }
-  const policies = generateNodePolicies({ namespaces: [...nodeNamespaces] }) as unknown as KubeObject[]
+  const input = {
+    namespaces: [...nodeNamespaces],
+    ...(options.publicPorts ? { publicPorts: [...options.publicPorts] } : {}),
+  }
+  const policies = generateNodePolicies(input) as unknown as KubeObject[]
   const allowed = await analyzeNetworkPolicies([...world, ...policies])
   return { policies, world, allowed }
 }
