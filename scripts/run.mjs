@@ -140,12 +140,9 @@ const jobs = {
     install()
     const totals = { passed: 0, failed: 0, skipped: 0 }
     let status = await pnpmCountingTests([...TURBO, 'lint', 'typecheck', 'test'], totals)
-    if (status === 0)
-      status = await pnpmCountingTests([...TURBO, 'test:integration', '--concurrency=1'], totals)
+    if (status === 0) status = await pnpmCountingTests([...TURBO, 'test:integration', '--concurrency=1'], totals)
     // One closing line for people and CI log readers, summed over every package's unit and integration run.
-    process.stdout.write(
-      `\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
-    )
+    process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
     process.exit(status)
   },
   async demo(args) {
