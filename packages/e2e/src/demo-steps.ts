@@ -77,7 +77,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say('\n[1/9] binaries')
     if (options.missing.length > 0) {
       say(`   first run: building ${options.missing.join(', ')} from the Go module proxy`)
-      say('   (measured: about 11 min for all of them on 2 cores, cached afterwards; progress below)')
+      say('   (measured: about 17 min for all of them on 2 cores, cached afterwards; progress below)')
       const t = Date.now()
       await ensureBinaries({ log: (line) => say(`   ${line}`) })
       say(`   built in ${seconds(t)}`)

@@ -20,7 +20,7 @@ sidecar behind the real kube-rbac-proxy, and narrates what happens. Everything r
            Ctrl-C stops it all
   --help   this text
 
-The first run builds the Kubernetes binaries from the Go module proxy (about 11 minutes on 2 cores);
+The first run builds the Kubernetes binaries from the Go module proxy (about 17 minutes on 2 cores);
 later runs take under a minute.
 `
 
