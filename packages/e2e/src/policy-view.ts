@@ -100,15 +100,3 @@ export async function analyzeSystem(
   const allowed = await analyzeNetworkPolicies([...world, ...policies])
   return { policies, world, allowed }
 }
-
-/** `namespace/name` of a workload peer, or the IP range. */
-export function peerName(peer: AllowedConnection['src']): string {
-  if (peer.type === 'workload') return `${peer.namespace}/${peer.name}`
-  return peer.type === 'ip' ? peer.range : peer.text
-}
-
-/** The allowed TCP ports of one connection (`all` when the analyzer allows everything). */
-export function tcpPorts(connection: AllowedConnection): string {
-  if (connection.connections.all) return 'all'
-  return (connection.connections.protocols['TCP'] ?? []).join(',')
-}

@@ -16,8 +16,9 @@ import { callerFor } from './support/identities.js'
 import { type NetnsPod, netnsUnavailable, startNetnsPod } from './support/netns-pod.js'
 import { applyExample } from './support/seinodes.js'
 
-// CI runs as root with iproute2 (.ci/run installs it); elsewhere this file skips with one loud line.
+// CI runs as root with iproute2 (.ci/run installs it) and must not skip; elsewhere one loud line.
 const unavailable = netnsUnavailable()
+if (unavailable && process.env['CI'] === 'true') throw new Error(`netns.int.test.ts under CI: ${unavailable}`)
 if (unavailable) process.stderr.write(`SKIPPED netns.int.test.ts: ${unavailable}\n`)
 
 let plane: ControlPlaneClient

@@ -16,9 +16,10 @@ import {
 } from '@sei-k8s/contract'
 import { type AllowedConnection, type ControlPlaneClient, connectControlPlane } from '@sei-k8s/testenv'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { peerLabel } from '../src/demo-format.js'
 import { request, waitFor } from '../src/http.js'
 import { controllerExample } from '../src/package-files.js'
-import { analyzeSystem, ensureNeighbours, MONITORING_NAMESPACE, peerName } from '../src/policy-view.js'
+import { analyzeSystem, ensureNeighbours, MONITORING_NAMESPACE } from '../src/policy-view.js'
 import { listeningAddresses } from '../src/ports.js'
 import { type RunningNode, type System, startSystem } from '../src/system.js'
 import { everyPath, isPublicPath } from './support/every-path.js'
@@ -169,7 +170,7 @@ describe('the running system agrees with the contract', () => {
     const sourcesOf = (port: number) =>
       toNode
         .filter((c) => allowsPort(c, port))
-        .map((c) => peerName(c.src))
+        .map((c) => peerLabel(c.src))
         .sort()
     const controllerPod = view.world.find(
       (o) => o.kind === 'Pod' && o.metadata.namespace === CONTROLLER.namespace,
