@@ -57,7 +57,7 @@ export const Resources = Type.Object(
 )
 
 /** The data volume of a node's StatefulSet. */
-export const Storage = Type.Object(
+const Storage = Type.Object(
   {
     size: Type.Optional(Quantity),
     storageClassName: Type.Optional(

@@ -35,13 +35,13 @@ export const DEFAULT_MANIFEST_OPTIONS: ManifestOptions = {
 }
 
 /** Name of the controller Deployment and its container. */
-export const MANAGER_NAME = 'sei-k8s-controller-manager'
-export const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
+const MANAGER_NAME = 'sei-k8s-controller-manager'
+const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
 
 /** The ConfigMap holding the controller's platform config, and where the Deployment mounts it. */
-export const PLATFORM_CONFIG_MAP_NAME = 'sei-k8s-controller-platform'
-export const PLATFORM_CONFIG_KEY = 'platform.yaml'
-export const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
+const PLATFORM_CONFIG_MAP_NAME = 'sei-k8s-controller-platform'
+const PLATFORM_CONFIG_KEY = 'platform.yaml'
+const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
 
@@ -50,9 +50,7 @@ const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
  * throughput) kept the RSS at about 345 MiB with 1,000 SeiNodes cached while the live heap was 80-100 MiB;
  * 2 MiB semi-spaces bring it to about 205 MiB at no measurable throughput cost (bench/run.mjs).
  */
-export const MANAGER_ENV: readonly (readonly [string, string])[] = [
-  ['NODE_OPTIONS', '--max-semi-space-size=2'],
-]
+const MANAGER_ENV: readonly (readonly [string, string])[] = [['NODE_OPTIONS', '--max-semi-space-size=2']]
 
 function labels(): Record<string, string> {
   return { ...PART_OF, ...CONTROLLER.podLabels }

@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
 
 /** `/files/app.toml` → `files["app.toml"]`; `/a/0/b` → `a[0].b`, rooted at `root`. */
-export function formatPath(root: string, pointer: string): string {
+function formatPath(root: string, pointer: string): string {
   if (pointer === '') return root
   let out = root
   for (const raw of pointer.split('/').slice(1)) {

@@ -90,7 +90,7 @@ export async function startSidecar(options: StartOptions): Promise<SidecarProces
   return sidecar
 }
 
-export async function waitForStartup(sidecar: SidecarProcess, timeoutMs = 15_000): Promise<void> {
+async function waitForStartup(sidecar: SidecarProcess, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let hasExited = false
   void sidecar.exited.then(() => {

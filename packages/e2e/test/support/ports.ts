@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 const LOOPBACK = '127.0.0.1'
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer()
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
