@@ -1,5 +1,2 @@
 /** Version of this contract; generated artifacts (policies, manifests) record which one produced them. */
 export const CONTRACT_VERSION = '0.1.0'
-
-/** Planted: exported and used nowhere. */
-export const PLANTED_UNUSED = 1
