@@ -47,3 +47,6 @@ export function labelValueProblem(value: string): string | undefined {
   }
   return undefined
 }
+
+/** Planted: exported and used nowhere. */
+export const PLANTED_UNUSED = 1
