@@ -47,6 +47,3 @@ export function labelValueProblem(value: string): string | undefined {
   }
   return undefined
 }
-
-/** Planted: exported and used nowhere. */
-export const PLANTED_UNUSED = 1
