@@ -49,6 +49,7 @@ export {
   type StartControlPlaneOptions,
   startControlPlane,
 } from './plane.js'
+export { freePort, freePorts } from './ports.js'
 export { isPidAlive } from './process.js'
 export { type RbacProxy, type StartRbacProxyOptions, startRbacProxy } from './rbac-proxy.js'
 export { rbacProxyArgs } from './rbac-proxy-args.js'
