@@ -42,7 +42,7 @@ export function restrictedContext(isReadOnlyRoot: boolean): SecurityContext {
  * PORTS.proxy must pass TokenReview + SubjectAccessReview (on ignored paths the proxy forwards client-supplied
  * identity headers untouched).
  */
-function rbacProxyArgs(view: NodeView): string[] {
+function buildRbacProxyArgs(view: NodeView): string[] {
   return [
     `--insecure-listen-address=${BIND.proxy}:${PORTS.proxy}`,
     `--upstream=${proxyUpstreamUrl(view.tasksPort)}`,
@@ -97,7 +97,7 @@ export function buildRbacProxyContainer(view: NodeView): Container {
     name: CONTAINERS.rbacProxy,
     image: view.platform.images.rbacProxy,
     restartPolicy: 'Always',
-    args: rbacProxyArgs(view),
+    args: buildRbacProxyArgs(view),
     ports: [{ name: PORT_NAMES.proxy, containerPort: PORTS.proxy, protocol: 'TCP' }],
     ...rbacProxyProbes(),
     resources: view.platform.rbacProxyResources,
