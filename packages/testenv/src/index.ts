@@ -39,7 +39,7 @@ export {
   NOT_READY_ANNOTATION,
   type NodeCapacity,
 } from './kwok.js'
-export { type AnalyzerInput, analyzeNetworkPolicies, evalConnection } from './netpol.js'
+export { type AnalyzeOptions, type AnalyzerInput, analyzeNetworkPolicies, evalConnection } from './netpol.js'
 export type { AllowedConnection, ConnectionQuery, Connections, Peer } from './netpol-output.js'
 export {
   type ControlPlane,
