@@ -3,7 +3,12 @@
  * value is a usage error naming the flag and the value.
  */
 import { parseArgs } from 'node:util'
-import { CONTROLLER_LEADER_ELECTION_ID, CONTROLLER_PORTS } from '@sei-k8s/contract'
+import {
+  CONTROLLER_LEADER_ELECTION_ID,
+  CONTROLLER_PORTS,
+  K8S_NAME_MAX_LENGTH,
+  K8S_NAME_PATTERNS,
+} from '@sei-k8s/contract'
 
 export interface RunArgs {
   readonly kubeconfigPath: string | undefined
@@ -29,7 +34,7 @@ export const RUN_DEFAULTS = {
 } as const
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal']
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+const DNS1123_LABEL = new RegExp(K8S_NAME_PATTERNS.dns1123Label)
 
 export class RunUsageError extends Error {}
 
@@ -74,7 +79,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
   })
   const namespaces = [...new Set(values.namespace ?? [])].sort()
   for (const ns of namespaces) {
-    if (!DNS1123_LABEL.test(ns) || ns.length > 63)
+    if (!DNS1123_LABEL.test(ns) || ns.length > K8S_NAME_MAX_LENGTH.label)
       throw new RunUsageError(`--namespace "${ns}" is not a namespace name`)
   }
   const logLevel = values['log-level'] ?? RUN_DEFAULTS.logLevel

@@ -5,9 +5,8 @@
  * its probes are sent by the test like kubelet would. Stopped in reverse order, by PID.
  */
 import { CONTAINERS } from '@sei-k8s/contract'
-import { type ControlPlaneClient, type RbacProxy, startRbacProxy } from '@sei-k8s/testenv'
+import { type ControlPlaneClient, freePorts, type RbacProxy, startRbacProxy } from '@sei-k8s/testenv'
 import { type HttpResult, request, waitFor } from './http.js'
-import { freePorts } from './ports.js'
 import { httpProbe, type RenderedHttpProbe, type RenderedPod } from './rendered-pod.js'
 import { type SidecarProcess, startSidecarProcess } from './sidecar-process.js'
 
