@@ -61,7 +61,7 @@ export interface SidecarClientDeps {
   readonly token: TokenSource
   /** Called once per HTTP attempt with the response status (or a SIDECAR_NO_RESPONSE_CODES value). */
   readonly observe?: (operation: SidecarOperation, code: string, seconds: number) => void
-  readonly timeoutsMs?: Partial<typeof SIDECAR_CLIENT.timeoutsMs>
+  readonly timeoutsMs?: Partial<Record<keyof typeof SIDECAR_CLIENT.timeoutsMs, number>>
 }
 
 /** JSON with bigint values written as plain integers (int64 overrides reach app.toml exactly). */
