@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { peerAddress } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { node } from '../../test/fixtures.js'
 import type { SeiNode } from '../api/seinode.js'
 import { overridesHash, overridesPatch } from './overrides.js'
@@ -137,5 +140,17 @@ describe('overrides', () => {
     expect(overridesHash({ a: '1', b: '2' })).toBe(overridesHash({ b: '2', a: '1' }))
     expect(overridesHash(undefined)).toBe(overridesHash({}))
     expect(overridesHash({ a: '1' })).not.toBe(overridesHash({ a: '2' }))
+  })
+})
+
+describe('peers from status.nodeId', () => {
+  it('examples/peered-full-node.yaml peers with the form peerAddress() gives for a status.nodeId', () => {
+    const example = parse(
+      readFileSync(new URL('../../examples/peered-full-node.yaml', import.meta.url), 'utf8'),
+    ) as SeiNode
+    const [peer] = example.spec.peers ?? []
+    const nodeId = peer?.split('@')[0] ?? ''
+    expect(peer).toBe(peerAddress(nodeId, 'pacific-1-rpc-0', 'sei'))
+    expect(peer).toBe(`${nodeId}@pacific-1-rpc-0-0.pacific-1-rpc-0.sei.svc:26656`)
   })
 })
