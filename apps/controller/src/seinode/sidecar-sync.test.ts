@@ -67,6 +67,10 @@ describe('sidecar sync', () => {
     const fake = fakeSidecar()
     const sync = createSidecarSync({ client: fake.client, pollPeriodMs: 30_000, now: () => 0 })
     let n = base
+    const first = await sync(n, log)
+    expect(first).toMatchObject({ isPlanRunning: true, requeueAfterMs: 1_000 })
+    expect(first.sidecarReady).toMatchObject({ status: 'False', reason: 'Initializing' })
+    fake.finish()
     let o: SidecarObservation | undefined
     for (let i = 0; i < 10 && o?.sidecarReady.status !== 'True'; i++) {
       o = await sync(n, log)

@@ -35,6 +35,8 @@ export interface SidecarObservation {
   readonly nodeId?: string
   readonly record?: PlanRecord
   readonly requeueAfterMs?: number
+  /** A plan's task is submitted or running (Reconciling=True). */
+  readonly isPlanRunning?: boolean
 }
 
 export interface SidecarSyncDeps {
@@ -64,7 +66,9 @@ export function readinessOfError(error: unknown): SidecarReadyView {
           ? 'Timeout'
           : error.kind === 'no_token'
             ? 'NoToken'
-            : 'SidecarError'
+            : error.kind === 'bad_address'
+              ? 'BadAddress'
+              : 'SidecarError'
     return { status: 'Unknown', reason, message: error.message }
   }
   throw error
@@ -169,6 +173,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
             ...keep,
             ...(nodeId === undefined ? {} : { nodeId }),
             requeueAfterMs: taskPollMs,
+            isPlanRunning: true,
           }
         }
         record = {

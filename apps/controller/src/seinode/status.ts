@@ -92,13 +92,18 @@ function drafts(input: StatusInput, phase: Phase): Draft[] {
                   reason: 'SidecarNotReady',
                   message: `the node pod is ready; SidecarReady is ${sidecarReady?.status ?? 'unknown'}${sidecarReady === undefined ? '' : ` (${sidecarReady.reason}: ${sidecarReady.message})`}`,
                 }
-  const isProgressing = stall === undefined && (phase === 'Pending' || phase === 'Initializing')
+  const isPlanRunning = input.sidecar?.isPlanRunning === true
+  const isProgressing =
+    stall === undefined && (phase === 'Pending' || phase === 'Initializing' || isPlanRunning)
   const reconciling: Draft = isProgressing
     ? {
         type: CONDITION_TYPES.reconciling,
         status: 'True',
         reason: 'Progressing',
-        message: 'waiting for the node pod to become ready',
+        message:
+          phase === 'Pending' || phase === 'Initializing'
+            ? 'waiting for the node pod to become ready'
+            : `sidecar plan running: ${input.sidecar?.sidecarReady.message ?? ''}`,
       }
     : { type: CONDITION_TYPES.reconciling, status: 'False', reason: 'Reconciled', message: '' }
   const stalled: Draft =

@@ -165,6 +165,20 @@ describe('sidecar client', () => {
   })
 })
 
+describe('sidecar client addressing errors', () => {
+  it('reports an invalid URL map as bad_address naming the file, without calling', async () => {
+    const path = join(dir, 'bad-map.json')
+    writeFileSync(path, '[1]')
+    const c = createSidecarClient({
+      addressing: createAddressing({ template: 'http://127.0.0.1:1', mapPath: path }),
+      token: createTokenSource(tokenPath),
+    })
+    const error = await c.status(node).catch((e: unknown) => e)
+    expect((error as SidecarCallError).kind).toBe('bad_address')
+    expect((error as Error).message).toContain(path)
+  })
+})
+
 describe('encodeJson', () => {
   it('writes bigints as plain integers', () => {
     expect(encodeJson({ a: -(2n ** 63n), b: 'x' })).toBe('{"a":-9223372036854775808,"b":"x"}')

@@ -21,6 +21,7 @@ export type SidecarErrorKind =
   | 'rejected'
   | 'server'
   | 'invalid_response'
+  | 'bad_address'
 
 /** A failed sidecar call. `status` is the HTTP status when a response arrived; `code` the sidecar's error code. */
 export class SidecarCallError extends Error {
@@ -187,7 +188,14 @@ export function createSidecarClient(deps: SidecarClientDeps): SidecarClient {
     path: string,
     init: { method: string; body?: string; timeoutMs: number },
   ): Promise<Reply> => {
-    const url = `${deps.addressing.baseUrl(node.namespace, node.name)}${path}`
+    let url: string
+    try {
+      url = `${deps.addressing.baseUrl(node.namespace, node.name)}${path}`
+    } catch (error) {
+      throw new SidecarCallError('bad_address', (error as Error).message, undefined, undefined, {
+        cause: error,
+      })
+    }
     const first = await attempt(operation, url, { ...init, fresh: false })
     if (first.status !== 401) return first
     return attempt(operation, url, { ...init, fresh: true })
