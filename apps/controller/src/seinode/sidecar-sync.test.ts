@@ -68,7 +68,7 @@ describe('sidecar sync', () => {
     const sync = createSidecarSync({ client: fake.client, pollPeriodMs: 30_000, now: () => 0 })
     let n = base
     const first = await sync(n, log)
-    expect(first).toMatchObject({ isPlanRunning: true, requeueAfterMs: 1_000 })
+    expect(first).toMatchObject({ isPlanRunning: true, requeueAfterMs: 250 })
     expect(first.sidecarReady).toMatchObject({ status: 'False', reason: 'Initializing' })
     fake.finish()
     let o: SidecarObservation | undefined

@@ -75,7 +75,13 @@ export function readinessOfError(error: unknown): SidecarReadyView {
 }
 
 type Walk =
-  | { readonly kind: 'pending'; readonly step: string; readonly nodeId?: string; readonly isRetry: boolean }
+  | {
+      readonly kind: 'pending'
+      readonly step: string
+      readonly nodeId?: string
+      readonly isRetry: boolean
+      readonly isJustSubmitted: boolean
+    }
   | {
       readonly kind: 'failed'
       readonly message: string
@@ -88,6 +94,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
   const { client } = deps
   const pollMs = deps.pollPeriodMs
   const taskPollMs = Math.min(SIDECAR_CLIENT.taskPollMs, pollMs)
+  const submittedPollMs = Math.min(SIDECAR_CLIENT.submittedPollMs, pollMs)
 
   const walk = async (ref: NodeRef, plan: Plan, log: Logger): Promise<Walk> => {
     let nodeId: string | undefined
@@ -105,10 +112,12 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
           { taskId: step.id, type: step.type, plan: plan.kind, generation: plan.generation },
           'task submitted',
         )
-        return { kind: 'pending', step: step.type, isRetry: false, ...found }
+        return { kind: 'pending', step: step.type, isRetry: false, isJustSubmitted: true, ...found }
       }
-      if (decision.kind === 'wait')
-        return { kind: 'pending', step: step.type, isRetry: (task?.run ?? 1) > 1, ...found }
+      if (decision.kind === 'wait') {
+        const isRetry = (task?.run ?? 1) > 1
+        return { kind: 'pending', step: step.type, isRetry, isJustSubmitted: false, ...found }
+      }
       const message = `${step.type} (task ${step.id}, run ${task?.run ?? 1}) failed: ${decision.error}`
       if (decision.retryInMs <= 0) {
         await client.submit(ref, step)
@@ -172,7 +181,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
             ),
             ...keep,
             ...(nodeId === undefined ? {} : { nodeId }),
-            requeueAfterMs: taskPollMs,
+            requeueAfterMs: walked.isJustSubmitted ? submittedPollMs : taskPollMs,
             isPlanRunning: true,
           }
         }
@@ -208,7 +217,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
           message: 'the sidecar reports Initializing (restarted?): mark-ready re-issued',
         },
         ...found,
-        requeueAfterMs: taskPollMs,
+        requeueAfterMs: submittedPollMs,
       }
     } catch (error) {
       const view = readinessOfError(error)
