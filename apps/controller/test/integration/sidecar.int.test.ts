@@ -132,6 +132,12 @@ describe('the controller drives each sidecar through kube-rbac-proxy', () => {
     ].map((type, i) => taskId(uid, 1, type, i))
     expect(submitted.map((t) => t.taskId)).toEqual(plan)
     for (const t of submitted) expect(t.user).toBe(CONTROLLER_USER)
+    const at = (msg: string) =>
+      controller.lines.find((l) => l.key === `${ns}/alpha` && l.msg === msg)?.['time']
+    // A figure, not an assertion: the plan's wall time from the first submission to its completion.
+    console.log(
+      `init plan: ${Number(at('plan complete')) - Number(at('task submitted'))} ms from first submission to complete`,
+    )
     const metrics = await controller.metrics()
     expect(metrics).toMatch(/sei_controller_sidecar_requests_total\{operation="submit",code="201"\} [1-9]/)
     expect(metrics).toMatch(
@@ -203,7 +209,10 @@ describe('the controller drives each sidecar through kube-rbac-proxy', () => {
     const c = condition(n, 'SidecarReady')
     expect(c?.reason).toBe('Forbidden')
     expect(c?.message).toContain(`system:serviceaccount:${ns}:stranger`)
-    expect(c?.message).toMatch(/403/)
+    // The proxy's SubjectAccessReview outcome: who, which verb, which resource.
+    expect(c?.message).toMatch(
+      /403 from kube-rbac-proxy: Forbidden \(user=\S+, verb=get, resource=seinodetasks/,
+    )
     expect(condition(n, 'Ready')).toMatchObject({ status: 'False', reason: 'SidecarNotReady' })
     expect(gamma.submitted()).toEqual([])
     expect(stranger.process.exitCode).toBe(null)
