@@ -11,6 +11,7 @@ function fakeSidecar(options: { fail?: string; refuse?: SidecarCallError } = {})
   const tasks = new Map<string, TaskView>()
   const submitted: SubmitRequest[] = []
   let isReady = false
+  let keyId = 'ab'.repeat(20)
   const client: SidecarClient = {
     async status() {
       if (options.refuse) throw options.refuse
@@ -38,7 +39,7 @@ function fakeSidecar(options: { fail?: string; refuse?: SidecarCallError } = {})
         continue
       }
       if (t.type === 'mark-ready') isReady = true
-      const result = t.type === 'generate-identity' ? { nodeId: 'ab'.repeat(20), created: true } : undefined
+      const result = t.type === 'generate-identity' ? { nodeId: keyId, created: true } : undefined
       tasks.set(id, { ...t, status: 'completed', ...(result === undefined ? {} : { result }) })
     }
   }
@@ -48,6 +49,12 @@ function fakeSidecar(options: { fail?: string; refuse?: SidecarCallError } = {})
     finish,
     restart: () => {
       isReady = false
+    },
+    /** A fresh volume: no tasks, a new node key. */
+    wipe: () => {
+      isReady = false
+      tasks.clear()
+      keyId = 'ef'.repeat(20)
     },
   }
 }
@@ -150,5 +157,26 @@ describe('sidecar sync', () => {
     expect(o.sidecarReady).toMatchObject({ status: 'Unknown', reason: 'Unreachable' })
     // Not initialised yet: come back sooner than the poll period.
     expect(o.requeueAfterMs).toBe(5_000)
+  })
+
+  it('initialises again, with the same ids, a sidecar whose volume was replaced (no tasks, new node key)', async () => {
+    const fake = fakeSidecar()
+    const sync = createSidecarSync({ client: fake.client, pollPeriodMs: 30_000, now: () => 0 })
+    let n = base
+    for (let i = 0; i < 10 && n.status?.initializedGeneration === undefined; i++) {
+      n = apply(n, await sync(n, log))
+      fake.finish()
+    }
+    const firstIds = fake.submitted.map((t) => t.id)
+    fake.wipe()
+    let o: SidecarObservation | undefined
+    for (let i = 0; i < 10 && o?.sidecarReady.status !== 'True'; i++) {
+      o = await sync(n, log)
+      n = apply(n, o)
+      fake.finish()
+    }
+    expect(fake.submitted.slice(4).map((t) => t.id)).toEqual(firstIds)
+    expect(n.status?.nodeId).toBe('ef'.repeat(20))
+    expect(o?.sidecarReady.status).toBe('True')
   })
 })

@@ -12,7 +12,7 @@ import { SIDECAR_CLIENT } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import type { SeiNode } from '../api/seinode.js'
 import { type NodeRef, SidecarCallError, type SidecarClient } from '../sidecar/client.js'
-import { decideStep, markReadyReissueId, nodeIdOf, type Plan, planFor } from '../sidecar/plan.js'
+import { decideStep, markReadyReissueId, nodeIdOf, type Plan, planFor, replayPlan } from '../sidecar/plan.js'
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown'
 
@@ -45,7 +45,11 @@ export interface SidecarSyncDeps {
   readonly now: () => number
 }
 
-const FAILURE_REASON = { init: 'InitTaskFailed', reconfigure: 'ConfigTaskFailed' } as const
+const FAILURE_REASON = {
+  init: 'InitTaskFailed',
+  replay: 'InitTaskFailed',
+  reconfigure: 'ConfigTaskFailed',
+} as const
 /** Re-issued mark-ready ids tried per reconcile before giving up (one per sidecar restart). */
 const MAX_MARK_READY_REISSUES = 64
 
@@ -146,12 +150,12 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
   /** Talks to the node's sidecar; never throws for a sidecar failure (it becomes the observation). */
   return async (node: SeiNode, log: Logger): Promise<SidecarObservation> => {
     const ref: NodeRef = { namespace: node.metadata.namespace ?? 'default', name: node.metadata.name }
-    const plan = planFor(node)
     let failureSoFar: SidecarObservation['taskFailure']
     let nodeId: string | undefined
     let record: PlanRecord | undefined
     try {
       let status = await client.status(ref)
+      const plan = planFor(node) ?? (status === 'Initializing' ? replayPlan(node) : undefined)
       if (plan !== undefined) {
         const walked = await walk(ref, plan, log)
         nodeId = walked.nodeId
@@ -185,11 +189,15 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
             isPlanRunning: true,
           }
         }
-        record = {
-          ...(plan.kind === 'init' ? { initializedGeneration: plan.generation } : {}),
-          configuredGeneration: plan.generation,
-          appliedOverridesHash: plan.overridesHash,
-        }
+        // A replay re-applies what is recorded: nothing new to record (but a fresh key's node id).
+        record =
+          plan.kind === 'replay'
+            ? undefined
+            : {
+                ...(plan.kind === 'init' ? { initializedGeneration: plan.generation } : {}),
+                configuredGeneration: plan.generation,
+                appliedOverridesHash: plan.overridesHash,
+              }
         log.info({ plan: plan.kind, generation: plan.generation }, 'plan complete')
         // The plan's own mark-ready may just have flipped it.
         status = await client.status(ref)
