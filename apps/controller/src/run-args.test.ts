@@ -2,7 +2,7 @@ import { CONTROLLER_LEADER_ELECTION_ID, CONTROLLER_PORTS, SIDECAR_CLIENT } from 
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MANIFEST_OPTIONS } from './manifests/index.js'
 import { buildDeployment } from './manifests/manager.js'
-import { parseRunArgs } from './run-args.js'
+import { parseRunArgs, RUN_HELP } from './run-args.js'
 
 function shippedArgs(options = DEFAULT_MANIFEST_OPTIONS): string[] {
   const deployment = buildDeployment(options) as {
@@ -96,5 +96,17 @@ describe('run flags', () => {
     expect(() => parseRunArgs(['--sidecar-url-template=http://{pod}:8443'])).toThrow(/--sidecar-url-template/)
     expect(() => parseRunArgs(['--sidecar-url-template={name}:8443'])).toThrow(/--sidecar-url-template/)
     expect(() => parseRunArgs(['--sidecar-poll-seconds=0'])).toThrow(/--sidecar-poll-seconds/)
+  })
+
+  it('documents every sidecar flag in --help', () => {
+    for (const flag of [
+      '--sidecar-url-template',
+      '--sidecar-url-map',
+      '--sidecar-token-file',
+      '--sidecar-poll-seconds',
+    ]) {
+      expect(RUN_HELP).toContain(flag)
+    }
+    expect(RUN_HELP).toContain('{"<namespace>/<name>": "http://127.0.0.1:PORT"}')
   })
 })
