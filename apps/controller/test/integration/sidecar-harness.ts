@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -149,6 +149,7 @@ export async function startNodeSidecar(plane: ControlPlaneClient, seiNode: SeiNo
     stop: async () => {
       await proxy.stop()
       await kill('SIGTERM')
+      rmSync(home, { recursive: true, force: true })
     },
   }
 }
@@ -185,6 +186,7 @@ export function startFakeSeid(): {
     died,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      rmSync(dir, { recursive: true, force: true })
     },
   }
 }
