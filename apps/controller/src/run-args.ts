@@ -8,6 +8,8 @@ import {
   CONTROLLER_PORTS,
   K8S_NAME_MAX_LENGTH,
   K8S_NAME_PATTERNS,
+  SIDECAR_CLIENT,
+  SIDECAR_URL_PLACEHOLDERS,
 } from '@sei-k8s/contract'
 
 export interface RunArgs {
@@ -23,10 +25,14 @@ export interface RunArgs {
   readonly bindAddress: string
   readonly watchdogMs: number
   readonly logLevel: string
+  readonly sidecarUrlTemplate: string
+  readonly sidecarUrlMapPath: string | undefined
+  readonly sidecarTokenPath: string
+  readonly sidecarPollMs: number
   readonly isHelp: boolean
 }
 
-export const RUN_DEFAULTS = {
+const RUN_DEFAULTS = {
   concurrency: 4,
   bindAddress: '0.0.0.0',
   watchdogSeconds: 180,
@@ -53,6 +59,17 @@ function bool(flag: string, raw: string | undefined): boolean {
   throw new RunUsageError(`--${flag} must be true or false, got "${raw}"`)
 }
 
+function checkTemplate(template: string): void {
+  const unknown = (template.match(/\{[^}]*\}/g) ?? []).filter(
+    (p) => !(SIDECAR_URL_PLACEHOLDERS as readonly string[]).includes(p),
+  )
+  if (!/^https?:\/\/[^/]/.test(template) || unknown.length > 0) {
+    throw new RunUsageError(
+      `--sidecar-url-template must be an http(s) URL using only ${SIDECAR_URL_PLACEHOLDERS.join(', ')}, got "${template}"`,
+    )
+  }
+}
+
 /** Parses `run`'s flags. Throws RunUsageError (or node's ERR_PARSE_ARGS_* for an unknown flag). */
 export function parseRunArgs(args: readonly string[]): RunArgs {
   // `--leader-elect` alone means true, as in controller-runtime's flag package.
@@ -72,6 +89,10 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
       'bind-address': { type: 'string' },
       'watchdog-seconds': { type: 'string' },
       'log-level': { type: 'string' },
+      'sidecar-url-template': { type: 'string' },
+      'sidecar-url-map': { type: 'string' },
+      'sidecar-token-file': { type: 'string' },
+      'sidecar-poll-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -86,6 +107,9 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new RunUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`)
   }
+  const sidecarUrlTemplate = values['sidecar-url-template'] ?? SIDECAR_CLIENT.urlTemplate
+  checkTemplate(sidecarUrlTemplate)
+  if (values['sidecar-url-map'] === '') throw new RunUsageError('--sidecar-url-map must name a file')
   return {
     kubeconfigPath: values.kubeconfig,
     namespaces,
@@ -100,6 +124,17 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
     watchdogMs:
       integer('watchdog-seconds', values['watchdog-seconds'], RUN_DEFAULTS.watchdogSeconds, 1, 86400) * 1000,
     logLevel,
+    sidecarUrlTemplate,
+    sidecarUrlMapPath: values['sidecar-url-map'],
+    sidecarTokenPath: values['sidecar-token-file'] ?? SIDECAR_CLIENT.tokenPath,
+    sidecarPollMs:
+      integer(
+        'sidecar-poll-seconds',
+        values['sidecar-poll-seconds'],
+        SIDECAR_CLIENT.pollPeriodMs / 1000,
+        1,
+        3600,
+      ) * 1000,
     isHelp: values.help === true,
   }
 }
@@ -120,4 +155,15 @@ export const RUN_HELP = `run options:
       --watchdog-seconds <s>      Relist a watch that delivered no event or bookmark for this long
                                   (default ${RUN_DEFAULTS.watchdogSeconds}).
       --log-level <level>         trace|debug|info|warn|error|fatal (default ${RUN_DEFAULTS.logLevel}); JSON lines on stdout.
+
+  Each node's sidecar is driven through its kube-rbac-proxy (init plan, SidecarReady):
+      --sidecar-url-template <url>  Base URL of a node's proxy; placeholders {name}, {namespace}, {port}
+                                  (the proxy port). Default ${SIDECAR_CLIENT.urlTemplate}
+      --sidecar-url-map <file>    JSON object {"<namespace>/<name>": "http://127.0.0.1:PORT"} consulted
+                                  before the template and re-read when the file changes (mtime), so
+                                  entries may be added while running (tests, demos on loopback).
+      --sidecar-token-file <file> Bearer token for the proxy, re-read when it changes and after a 401
+                                  (default ${SIDECAR_CLIENT.tokenPath}).
+      --sidecar-poll-seconds <s>  SidecarReady poll period once a node is initialised, 1-3600
+                                  (default ${SIDECAR_CLIENT.pollPeriodMs / 1000}).
 `

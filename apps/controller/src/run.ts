@@ -7,7 +7,7 @@
  * controller-runtime does: a fresh process campaigns again with clean state).
  */
 import { hostname } from 'node:os'
-import { CONTROLLER, LEADER_ELECTION } from '@sei-k8s/contract'
+import { CONTROLLER, LEADER_ELECTION, SIDECAR_CLIENT } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import { v4 as uuidv4 } from 'uuid'
@@ -24,9 +24,13 @@ import { WorkQueue } from './runtime/queue.js'
 import { createEventRecorder } from './seinode/events.js'
 import { createNodeRbac } from './seinode/node-rbac.js'
 import { createSeiNodeReconciler } from './seinode/reconciler.js'
+import { createSidecarSync } from './seinode/sidecar-sync.js'
 import { createNodeSources, OWNED_RESOURCES } from './seinode/sources.js'
+import { createAddressing } from './sidecar/address.js'
+import { createSidecarClient } from './sidecar/client.js'
+import { createTokenSource } from './sidecar/token.js'
 
-export const CONTROLLER_NAME = 'seinode'
+const CONTROLLER_NAME = 'seinode'
 
 export interface RunOptions {
   /** undefined: in-cluster config. */
@@ -43,6 +47,11 @@ export interface RunOptions {
   readonly metricsPort: number
   readonly bindAddress: string
   readonly watchdogMs: number
+  /** Sidecar addressing and auth (defaults: SIDECAR_CLIENT of the contract). */
+  readonly sidecarUrlTemplate?: string
+  readonly sidecarUrlMapPath?: string | undefined
+  readonly sidecarTokenPath?: string
+  readonly sidecarPollMs?: number
   /** Tests: called with the RBAC verb and resource of every API request. */
   readonly onCall?: (verb: Verb, resource: Resource) => void
 }
@@ -150,6 +159,18 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
       log,
       now: systemClock.now,
       newId: uuidv4,
+      sidecar: createSidecarSync({
+        client: createSidecarClient({
+          addressing: createAddressing({
+            template: options.sidecarUrlTemplate ?? SIDECAR_CLIENT.urlTemplate,
+            mapPath: options.sidecarUrlMapPath,
+          }),
+          token: createTokenSource(options.sidecarTokenPath ?? SIDECAR_CLIENT.tokenPath),
+          observe: metrics.sidecarRequest,
+        }),
+        pollPeriodMs: options.sidecarPollMs ?? SIDECAR_CLIENT.pollPeriodMs,
+        now: systemClock.now,
+      }),
     })
     const workers = runController(
       {

@@ -118,6 +118,26 @@ export const SeiNodeStatusSchema = Type.Object(
     ),
     currentImage: Type.Optional(Type.String()),
     currentSidecarImage: Type.Optional(Type.String()),
+    nodeId: Type.Optional(
+      Type.String({
+        description:
+          'CometBFT node id from the sidecar (generate-identity); other nodes peer with `<nodeId>@<node>-0.<node>.<namespace>.svc:26656`.',
+      }),
+    ),
+    initializedGeneration: Type.Optional(
+      Type.Integer({ minimum: 0, crdFormat: 'int64', description: 'Generation whose init plan completed.' }),
+    ),
+    configuredGeneration: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        crdFormat: 'int64',
+        description:
+          'Generation whose spec.overrides were last applied (init plan, or config-patch, config-validate, restart-seid).',
+      }),
+    ),
+    appliedOverridesHash: Type.Optional(
+      Type.String({ description: 'sha256 of the spec.overrides applied at configuredGeneration.' }),
+    ),
   },
   { additionalProperties: false, description: 'Observed state of a Sei node.' },
 )

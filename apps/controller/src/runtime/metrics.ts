@@ -9,6 +9,10 @@ import {
   PROM_CLIENT_GAUGES_NAMED_TOTAL,
   RECONCILE_RESULTS,
   type ReconcileResult,
+  SIDECAR_CLIENT_METRICS,
+  SIDECAR_KNOWN_CODES,
+  SIDECAR_OPERATIONS,
+  type SidecarOperation,
   WATCH_RESTART_REASONS,
   type WatchRestartReason,
 } from '@sei-k8s/contract'
@@ -20,6 +24,8 @@ const RECONCILE_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5,
   1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60,
 ]
+// Sidecar calls: loopback/cluster round trips of ms, up to the 30 s submit deadline.
+const SIDECAR_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 30]
 const QUEUE_BUCKETS = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10]
 
 export interface ControllerMetrics {
@@ -31,6 +37,8 @@ export interface ControllerMetrics {
   leader(isLeader: boolean): void
   watchRestarted(resource: string, reason: WatchRestartReason): void
   watchUnparsableLine(resource: string): void
+  /** One HTTP attempt to a sidecar (through its proxy): `code` is the status or a no-response code. */
+  sidecarRequest(operation: SidecarOperation, code: string, seconds: number): void
 }
 
 export interface ControllerMetricsOptions {
@@ -165,8 +173,30 @@ export function createControllerMetrics(
     unparsable.inc({ resource }, 0)
   }
 
+  const sidecarRequests = new Counter({
+    name: SIDECAR_CLIENT_METRICS.requests,
+    help: 'Requests to node sidecars through kube-rbac-proxy, by operation and HTTP status (or unreachable, timeout, no_token)',
+    labelNames: ['operation', 'code'],
+    registers,
+  })
+  const sidecarDuration = new Histogram({
+    name: SIDECAR_CLIENT_METRICS.requestDuration,
+    help: 'Duration of requests to node sidecars through kube-rbac-proxy, by operation',
+    labelNames: ['operation'],
+    buckets: SIDECAR_BUCKETS,
+    registers,
+  })
+  for (const operation of SIDECAR_OPERATIONS) {
+    for (const code of SIDECAR_KNOWN_CODES) sidecarRequests.inc({ operation, code }, 0)
+    sidecarDuration.zero({ operation })
+  }
+
   return {
     registry,
+    sidecarRequest(operation, code, seconds) {
+      sidecarRequests.inc({ operation, code })
+      sidecarDuration.observe({ operation }, seconds)
+    },
     queue: {
       added: () => adds.inc(queueLabels),
       depth: (n) => depth.set(queueLabels, n),

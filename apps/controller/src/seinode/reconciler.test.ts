@@ -6,10 +6,18 @@ import type { KubeClient, KubeObject } from '../kube/client.js'
 import { KubeApiError } from '../kube/errors.js'
 import { DEFAULT_PLATFORM } from '../platform.js'
 import { createSeiNodeReconciler, StalledError } from './reconciler.js'
+import type { SidecarObservation } from './sidecar-sync.js'
+
+/** The sidecar as the tests see it: not answering (sidecar-sync has its own tests). */
+const unreachable: SidecarObservation = {
+  sidecarReady: { status: 'Unknown', reason: 'Unreachable', message: 'connect ECONNREFUSED' },
+  requeueAfterMs: 5_000,
+}
 
 /** An in-memory API: applied objects land in `owned` (as the informer cache would see them). */
 function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?: KubeObject } = {}) {
   const owned = new Map<string, KubeObject>()
+  const asked: string[] = []
   const writes: string[] = []
   let status: unknown
   const client = {
@@ -47,8 +55,12 @@ function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?
     log: pino({ level: 'silent' }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
+    sidecar: async (n) => {
+      asked.push(n.metadata.name)
+      return unreachable
+    },
   })
-  return { reconcile, writes, status: () => status as SeiNode['status'] }
+  return { reconcile, writes, asked, status: () => status as SeiNode['status'] }
 }
 
 const signal = new AbortController().signal
@@ -68,6 +80,10 @@ describe('SeiNode reconciler', () => {
       'status',
     ])
     expect(status()?.observedGeneration).toBe(2)
+    expect(status()?.conditions?.find((c) => c.type === 'SidecarReady')).toMatchObject({
+      status: 'Unknown',
+      reason: 'Unreachable',
+    })
     writes.length = 0
     await reconcile('sei/pacific-1-rpc-0', signal)
     expect(writes).toEqual([])
@@ -106,6 +122,19 @@ describe('SeiNode reconciler', () => {
     await expect(down.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(KubeApiError)
     expect(down.writes).not.toContain('status')
   })
+
+  it('asks the sidecar once the StatefulSet exists and returns its requeueAfter; never for a paused node', async () => {
+    const running = setup(withUid(node()))
+    expect(await running.reconcile('sei/pacific-1-rpc-0', signal)).toEqual({ requeueAfterMs: 5_000 })
+    expect(running.asked).toEqual(['pacific-1-rpc-0'])
+    const paused = setup(withUid(node({ paused: true })))
+    expect(await paused.reconcile('sei/pacific-1-rpc-0', signal)).toEqual({})
+    expect(paused.asked).toEqual([])
+    expect(paused.status()?.conditions?.find((c) => c.type === 'SidecarReady')).toMatchObject({
+      status: 'False',
+      reason: 'Paused',
+    })
+  })
 })
 
 function createSeiNodeReconcilerForMissing() {
@@ -118,5 +147,6 @@ function createSeiNodeReconcilerForMissing() {
     log: pino({ level: 'silent' }),
     now: () => 0,
     newId: () => 'id',
+    sidecar: async () => unreachable,
   })
 }

@@ -3,7 +3,9 @@
  * collector delete the owned objects) → ensure node RBAC → build (pure) → for each owned object, skip it
  * when the cache shows it up to date, else server-side apply it (one field manager, force, controller
  * owner reference) → status (pure) → one optimistic-lock status patch, only if it changed → Events on
- * phase change and Stalled.
+ * phase change and Stalled. Between apply and status, the node's sidecar is asked through its kube-rbac-proxy
+ * (sidecar-sync.ts): SidecarReady, the init/reconfigure plan, the node id; its `requeueAfterMs` paces the
+ * polling (a running task, the SidecarReady poll period).
  *
  * A refusal that retrying now cannot fix (an object of the same name owned by someone else, a 422 for an
  * immutable field, a failed build guard) becomes `Stalled=True` with the reason and message, and the key
@@ -23,6 +25,7 @@ import type { ReconcileOutcome, Reconciler } from '../runtime/controller.js'
 import { controllerOf, isUpToDate, withIntent } from './drift.js'
 import type { EventRecorder } from './events.js'
 import type { NodeRbac } from './node-rbac.js'
+import type { SidecarObservation, SidecarSync } from './sidecar-sync.js'
 import { computeStatus, isSameStatus, type Stall, type StatefulSetView } from './status.js'
 
 /** Thrown after a Stalled status was written, so the queue retries with backoff. */
@@ -47,6 +50,8 @@ export interface SeiNodeReconcilerDeps {
   readonly now: () => number
   /** A fresh id per reconcile (logged as reconcileId). */
   readonly newId: () => string
+  /** Asks the node's sidecar (through its proxy) once its StatefulSet exists. */
+  readonly sidecar: SidecarSync
 }
 
 function ownerOf(node: SeiNode): OwnerReference {
@@ -72,12 +77,12 @@ function keyOf(object: KubeObject): string {
 }
 
 /** An object of the node's name exists and is controlled by someone else (or no one): never taken over. */
-export class NotOwnedError extends Error {
+class NotOwnedError extends Error {
   override readonly name = 'NotOwnedError'
 }
 
 /** A Stall from an error that retrying now cannot fix, or undefined for a transient one. */
-export function stallOf(error: unknown): Stall | undefined {
+function stallOf(error: unknown): Stall | undefined {
   if (error instanceof NotOwnedError) return { reason: 'NotOwned', message: error.message }
   if (error instanceof ControllerError)
     return { reason: 'BuildFailed', message: `${error.code}: ${error.message}` }
@@ -161,10 +166,20 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
           ? (cached as StatefulSetView)
           : undefined
     }
+    let sidecar: SidecarObservation | undefined
+    if (stall === undefined) {
+      sidecar =
+        node.spec.paused === true
+          ? { sidecarReady: { status: 'False', reason: 'Paused', message: 'spec.paused is true' } }
+          : statefulSet === undefined
+            ? { sidecarReady: { status: 'Unknown', reason: 'Pending', message: 'no StatefulSet yet' } }
+            : await deps.sidecar(node, log)
+    }
     const status = computeStatus({
       node,
       statefulSet,
       stall,
+      sidecar,
       now: new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     })
     if (!isSameStatus(node.status ?? {}, status)) {
@@ -181,7 +196,7 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
       log.warn({ reason: stall.reason }, `stalled: ${stall.message}`)
       throw new StalledError(`${stall.reason}: ${stall.message}`)
     }
-    return {}
+    return sidecar?.requeueAfterMs === undefined ? {} : { requeueAfterMs: sidecar.requeueAfterMs }
   }
 }
 

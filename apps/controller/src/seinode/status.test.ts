@@ -12,6 +12,10 @@ function withGeneration(n: SeiNode, generation: number): SeiNode {
 
 const sts = (readyReplicas: number) => ({ metadata: { name: 'n', uid: 'u' }, status: { readyReplicas } })
 
+const sidecarReady = {
+  sidecarReady: { status: 'True' as const, reason: 'Ready', message: 'the sidecar reports Ready' },
+}
+
 function condition(status: ReturnType<typeof computeStatus>, type: string) {
   return status.conditions?.find((c) => c.type === type)
 }
@@ -30,6 +34,7 @@ describe('status', () => {
       statefulSet: sts(1),
       stall: undefined,
       now: T1,
+      sidecar: sidecarReady,
     })
     expect(ready.phase).toBe('Running')
     expect(condition(ready, 'Ready')).toMatchObject({
@@ -79,5 +84,54 @@ describe('status', () => {
     })
     expect(isSameStatus(first, again)).toBe(true)
     expect(condition(again, 'SidecarReady')).toEqual(sidecar)
+  })
+
+  it('is not Ready while the pod is ready but SidecarReady is not True, and says why', () => {
+    const forbidden = {
+      sidecarReady: { status: 'False' as const, reason: 'Forbidden', message: '403 from kube-rbac-proxy: …' },
+    }
+    const status = computeStatus({
+      node: node(),
+      statefulSet: sts(1),
+      stall: undefined,
+      now: T0,
+      sidecar: forbidden,
+    })
+    expect(status.phase).toBe('Running')
+    expect(condition(status, 'SidecarReady')).toMatchObject({ status: 'False', reason: 'Forbidden' })
+    expect(condition(status, 'Ready')).toMatchObject({ status: 'False', reason: 'SidecarNotReady' })
+    expect(condition(status, 'Ready')?.message).toContain('Forbidden: 403 from kube-rbac-proxy')
+  })
+
+  it('reports a failed plan task as Ready=False with its reason and error, and records the plan and node id', () => {
+    const failed = computeStatus({
+      node: node(),
+      statefulSet: sts(1),
+      stall: undefined,
+      now: T0,
+      sidecar: {
+        sidecarReady: { status: 'False', reason: 'Initializing', message: 'init plan stopped' },
+        taskFailure: { reason: 'InitTaskFailed', message: 'config-validate failed: client.toml chain-id …' },
+        nodeId: 'ab'.repeat(20),
+      },
+    })
+    expect(condition(failed, 'Ready')).toMatchObject({ status: 'False', reason: 'InitTaskFailed' })
+    expect(failed.nodeId).toBe('ab'.repeat(20))
+    const done = computeStatus({
+      node: { ...node(), status: failed },
+      statefulSet: sts(1),
+      stall: undefined,
+      now: T1,
+      sidecar: {
+        ...sidecarReady,
+        record: { initializedGeneration: 1, configuredGeneration: 1, appliedOverridesHash: 'h' },
+      },
+    })
+    expect(condition(done, 'Ready')?.status).toBe('True')
+    expect(done).toMatchObject({
+      nodeId: 'ab'.repeat(20),
+      initializedGeneration: 1,
+      appliedOverridesHash: 'h',
+    })
   })
 })

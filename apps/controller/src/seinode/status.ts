@@ -1,13 +1,15 @@
 /**
  * The status of a SeiNode, computed by a PURE function from what reconcile saw: kstatus-compatible
- * conditions (`Ready`, `Reconciling`, `Stalled`; `SidecarReady` is left to the sidecar client, part 3,
- * and is carried over untouched), `observedGeneration`, `phase`. `lastTransitionTime` changes only when a
+ * conditions (`Ready`, `Reconciling`, `Stalled`, and `SidecarReady` from what the sidecar answered; without
+ * an observation — stalled — the previous one is carried over), `observedGeneration`, `phase`, the node id
+ * and the sidecar plan records. `Ready` needs the StatefulSet ready AND `SidecarReady=True`. `lastTransitionTime` changes only when a
  * condition's status changes, so recomputing an unchanged state yields an equal status and no write.
  */
 import { ROLE_BLOCKS, roleBlockOf } from '@sei-k8s/contract'
 import type { Phase, SeiNode, SeiNodeStatus } from '../api/seinode.js'
+import type { SidecarObservation } from './sidecar-sync.js'
 
-export type Condition = NonNullable<SeiNodeStatus['conditions']>[number]
+type Condition = NonNullable<SeiNodeStatus['conditions']>[number]
 
 /** Why reconcile could not make progress: the API server's (or a guard's) reason and message. */
 export interface Stall {
@@ -28,16 +30,23 @@ export interface StatusInput {
   readonly stall: Stall | undefined
   /** RFC 3339 time used for conditions that change now. */
   readonly now: string
+  /** What the sidecar answered this reconcile; undefined: not asked (carry the previous state over). */
+  readonly sidecar?: SidecarObservation | undefined
 }
 
-export const CONDITION_TYPES = { ready: 'Ready', reconciling: 'Reconciling', stalled: 'Stalled' } as const
+const CONDITION_TYPES = {
+  ready: 'Ready',
+  reconciling: 'Reconciling',
+  stalled: 'Stalled',
+  sidecarReady: 'SidecarReady',
+} as const
 
 function isPaused(node: SeiNode): boolean {
   return node.spec.paused === true
 }
 
 /** The phase: Failed when stalled, Paused, Running once the pod is ready, Initializing, else Pending. */
-export function phaseOf(input: StatusInput): Phase {
+function phaseOf(input: StatusInput): Phase {
   if (input.stall !== undefined) return 'Failed'
   if (isPaused(input.node)) return 'Paused'
   if ((input.statefulSet?.status?.readyReplicas ?? 0) >= 1) return 'Running'
@@ -48,46 +57,75 @@ type Draft = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>
 
 function drafts(input: StatusInput, phase: Phase): Draft[] {
   const { stall } = input
+  const sidecarReady = sidecarDraft(input)
+  const isPodReady = phase === 'Running'
+  const failure = input.sidecar?.taskFailure
   const ready: Draft =
-    phase === 'Running'
+    phase === 'Paused'
       ? {
           type: CONDITION_TYPES.ready,
-          status: 'True',
-          reason: 'StatefulSetReady',
-          message: 'the node pod is ready',
+          status: 'False',
+          reason: 'Paused',
+          message: 'spec.paused is true: the StatefulSet is scaled to 0 replicas',
         }
-      : phase === 'Paused'
-        ? {
-            type: CONDITION_TYPES.ready,
-            status: 'False',
-            reason: 'Paused',
-            message: 'spec.paused is true: the StatefulSet is scaled to 0 replicas',
-          }
-        : stall !== undefined
-          ? { type: CONDITION_TYPES.ready, status: 'False', reason: 'Stalled', message: stall.message }
-          : {
-              type: CONDITION_TYPES.ready,
-              status: 'False',
-              reason: 'StatefulSetNotReady',
-              message: `${input.statefulSet?.status?.readyReplicas ?? 0} of 1 pods ready`,
-            }
-  const isProgressing = stall === undefined && (phase === 'Pending' || phase === 'Initializing')
+      : stall !== undefined
+        ? { type: CONDITION_TYPES.ready, status: 'False', reason: 'Stalled', message: stall.message }
+        : failure !== undefined
+          ? { type: CONDITION_TYPES.ready, status: 'False', reason: failure.reason, message: failure.message }
+          : !isPodReady
+            ? {
+                type: CONDITION_TYPES.ready,
+                status: 'False',
+                reason: 'StatefulSetNotReady',
+                message: `${input.statefulSet?.status?.readyReplicas ?? 0} of 1 pods ready`,
+              }
+            : sidecarReady?.status === 'True'
+              ? {
+                  type: CONDITION_TYPES.ready,
+                  status: 'True',
+                  reason: 'Ready',
+                  message: 'the node pod is ready and its sidecar reports Ready',
+                }
+              : {
+                  type: CONDITION_TYPES.ready,
+                  status: 'False',
+                  reason: 'SidecarNotReady',
+                  message: `the node pod is ready; SidecarReady is ${sidecarReady?.status ?? 'unknown'}${sidecarReady === undefined ? '' : ` (${sidecarReady.reason}: ${sidecarReady.message})`}`,
+                }
+  const isPlanRunning = input.sidecar?.isPlanRunning === true
+  const isProgressing =
+    stall === undefined && (phase === 'Pending' || phase === 'Initializing' || isPlanRunning)
   const reconciling: Draft = isProgressing
     ? {
         type: CONDITION_TYPES.reconciling,
         status: 'True',
         reason: 'Progressing',
-        message: 'waiting for the node pod to become ready',
+        message:
+          phase === 'Pending' || phase === 'Initializing'
+            ? 'waiting for the node pod to become ready'
+            : `sidecar plan running: ${input.sidecar?.sidecarReady.message ?? ''}`,
       }
     : { type: CONDITION_TYPES.reconciling, status: 'False', reason: 'Reconciled', message: '' }
   const stalled: Draft =
     stall === undefined
       ? { type: CONDITION_TYPES.stalled, status: 'False', reason: 'Reconciled', message: '' }
       : { type: CONDITION_TYPES.stalled, status: 'True', reason: stall.reason, message: stall.message }
-  return [ready, reconciling, stalled]
+  // Not asked this time: the previous SidecarReady stays exactly as it was (among the others).
+  const observed =
+    input.sidecar?.sidecarReady === undefined || sidecarReady === undefined ? [] : [sidecarReady]
+  return [ready, reconciling, stalled, ...observed]
 }
 
-/** Computes the status; conditions of other types (SidecarReady) are kept as they were. */
+/** SidecarReady from this reconcile's observation, else the previous one (undefined when there is none). */
+function sidecarDraft(input: StatusInput): Draft | undefined {
+  const observed = input.sidecar?.sidecarReady
+  if (observed !== undefined) return { type: CONDITION_TYPES.sidecarReady, ...observed }
+  const previous = input.node.status?.conditions?.find((c) => c.type === CONDITION_TYPES.sidecarReady)
+  if (previous === undefined) return undefined
+  return { type: previous.type, status: previous.status, reason: previous.reason, message: previous.message }
+}
+
+/** Computes the status; conditions of types it does not own are kept as they were. */
 export function computeStatus(input: StatusInput): SeiNodeStatus {
   const phase = phaseOf(input)
   const generation = input.node.metadata.generation ?? 0
@@ -112,7 +150,20 @@ export function computeStatus(input: StatusInput): SeiNodeStatus {
     ...(input.node.status?.currentSidecarImage === undefined
       ? {}
       : { currentSidecarImage: input.node.status.currentSidecarImage }),
+    ...sidecarRecords(input),
   }
+}
+
+/** Node id and plan records: this reconcile's findings over the previous status. */
+function sidecarRecords(input: StatusInput): Partial<SeiNodeStatus> {
+  const previous = input.node.status ?? {}
+  const merged = {
+    nodeId: input.sidecar?.nodeId ?? previous.nodeId,
+    initializedGeneration: input.sidecar?.record?.initializedGeneration ?? previous.initializedGeneration,
+    configuredGeneration: input.sidecar?.record?.configuredGeneration ?? previous.configuredGeneration,
+    appliedOverridesHash: input.sidecar?.record?.appliedOverridesHash ?? previous.appliedOverridesHash,
+  }
+  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined))
 }
 
 /** Deep equality of two statuses (key order ignored): a status patch is sent only when this is false. */
