@@ -2,7 +2,8 @@
 // manifests take to generate. Prints figures; never fails on timing. Run after `pnpm run build`:
 //   pnpm --filter @sei-k8s/controller run bench
 import { performance } from 'node:perf_hooks'
-import { DEFAULT_PLATFORM, manifestFiles, renderSeiNodes, toYamlStream } from '../dist/index.js'
+import { toYamlStream } from '@sei-k8s/policy'
+import { DEFAULT_PLATFORM, manifestFiles, renderSeiNodes } from '../dist/index.js'
 
 const ROLES = ['fullNode', 'validator', 'archive', 'seed', 'replayer']
 

@@ -4,12 +4,12 @@
  * All I/O goes through `CliIo`, so tests can run it in-process and main.ts stays a few lines.
  */
 import { parseArgs } from 'node:util'
+import { toJsonArray, toYamlStream } from '@sei-k8s/policy'
 import { pino } from 'pino'
 import { parse } from 'yaml'
 import { IMAGE_REF } from './api/schema-parts.js'
 import { ControllerError, ERROR_CODES } from './errors.js'
 import { DEFAULT_MANIFEST_OPTIONS, manifestFiles } from './manifests/index.js'
-import { toJsonArray, toYamlStream } from './output.js'
 import { DEFAULT_PLATFORM, loadPlatformConfig, type PlatformConfig } from './platform.js'
 import { renderSeiNodes } from './render.js'
 import { run as runController } from './run.js'

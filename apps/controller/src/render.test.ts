@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { toYamlStream } from '@sei-k8s/policy'
 import { describe, expect, it } from 'vitest'
 import { hasCode } from './errors.js'
-import { toYamlStream } from './output.js'
 import { DEFAULT_PLATFORM } from './platform.js'
 import { renderSeiNodes } from './render.js'
 

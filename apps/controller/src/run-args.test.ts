@@ -1,8 +1,8 @@
-import { CONTROLLER_LEADER_ELECTION_ID, CONTROLLER_PORTS } from '@sei-k8s/contract'
+import { CONTROLLER_LEADER_ELECTION_ID, CONTROLLER_PORTS, SIDECAR_CLIENT } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MANIFEST_OPTIONS } from './manifests/index.js'
 import { buildDeployment } from './manifests/manager.js'
-import { parseRunArgs } from './run-args.js'
+import { parseRunArgs, RUN_HELP } from './run-args.js'
 
 function shippedArgs(options = DEFAULT_MANIFEST_OPTIONS): string[] {
   const deployment = buildDeployment(options) as {
@@ -65,5 +65,48 @@ describe('run flags', () => {
       '--leader-elect must be true or false, got "yes"',
     )
     expect(() => parseRunArgs(['--namespace=Bad_NS'])).toThrow(/Bad_NS/)
+  })
+
+  it('defaults the sidecar addressing to the headless Service template and the projected token', () => {
+    expect(parseRunArgs([])).toMatchObject({
+      sidecarUrlTemplate: SIDECAR_CLIENT.urlTemplate,
+      sidecarUrlMapPath: undefined,
+      sidecarTokenPath: SIDECAR_CLIENT.tokenPath,
+      sidecarPollMs: 30_000,
+    })
+  })
+
+  it('takes the sidecar URL map, template, token file and poll period', () => {
+    expect(
+      parseRunArgs([
+        '--sidecar-url-map=/tmp/urls.json',
+        '--sidecar-url-template=http://{name}.{namespace}.example:{port}',
+        '--sidecar-token-file=/tmp/token',
+        '--sidecar-poll-seconds=2',
+      ]),
+    ).toMatchObject({
+      sidecarUrlMapPath: '/tmp/urls.json',
+      sidecarUrlTemplate: 'http://{name}.{namespace}.example:{port}',
+      sidecarTokenPath: '/tmp/token',
+      sidecarPollMs: 2_000,
+    })
+  })
+
+  it('rejects a template with an unknown placeholder or no http(s) scheme, naming the flag', () => {
+    expect(() => parseRunArgs(['--sidecar-url-template=http://{pod}:8443'])).toThrow(/--sidecar-url-template/)
+    expect(() => parseRunArgs(['--sidecar-url-template={name}:8443'])).toThrow(/--sidecar-url-template/)
+    expect(() => parseRunArgs(['--sidecar-poll-seconds=0'])).toThrow(/--sidecar-poll-seconds/)
+  })
+
+  it('documents every sidecar flag in --help', () => {
+    for (const flag of [
+      '--sidecar-url-template',
+      '--sidecar-url-map',
+      '--sidecar-token-file',
+      '--sidecar-poll-seconds',
+    ]) {
+      expect(RUN_HELP).toContain(flag)
+    }
+    expect(RUN_HELP).toContain('{"<namespace>/<name>": "http://127.0.0.1:PORT"}')
   })
 })

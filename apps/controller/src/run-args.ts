@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util'
 import {
   CONTROLLER_LEADER_ELECTION_ID,
   CONTROLLER_PORTS,
+  K8S_NAME_MAX_LENGTH,
+  K8S_NAME_PATTERNS,
   SIDECAR_CLIENT,
   SIDECAR_URL_PLACEHOLDERS,
 } from '@sei-k8s/contract'
@@ -30,7 +32,7 @@ export interface RunArgs {
   readonly isHelp: boolean
 }
 
-export const RUN_DEFAULTS = {
+const RUN_DEFAULTS = {
   concurrency: 4,
   bindAddress: '0.0.0.0',
   watchdogSeconds: 180,
@@ -38,7 +40,7 @@ export const RUN_DEFAULTS = {
 } as const
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal']
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+const DNS1123_LABEL = new RegExp(K8S_NAME_PATTERNS.dns1123Label)
 
 export class RunUsageError extends Error {}
 
@@ -98,7 +100,7 @@ export function parseRunArgs(args: readonly string[]): RunArgs {
   })
   const namespaces = [...new Set(values.namespace ?? [])].sort()
   for (const ns of namespaces) {
-    if (!DNS1123_LABEL.test(ns) || ns.length > 63)
+    if (!DNS1123_LABEL.test(ns) || ns.length > K8S_NAME_MAX_LENGTH.label)
       throw new RunUsageError(`--namespace "${ns}" is not a namespace name`)
   }
   const logLevel = values['log-level'] ?? RUN_DEFAULTS.logLevel

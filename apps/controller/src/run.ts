@@ -30,7 +30,7 @@ import { createAddressing } from './sidecar/address.js'
 import { createSidecarClient } from './sidecar/client.js'
 import { createTokenSource } from './sidecar/token.js'
 
-export const CONTROLLER_NAME = 'seinode'
+const CONTROLLER_NAME = 'seinode'
 
 export interface RunOptions {
   /** undefined: in-cluster config. */

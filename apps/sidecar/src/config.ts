@@ -4,12 +4,12 @@
  * naming the variable and its bad value, so an operator fixes a pod spec in one round trip.
  */
 import {
+  APP_NODE_OPTIONS,
   type AuthnMode,
   ENV,
   ENV_DEFAULTS,
   parseAuthnModeEnv,
   parsePortEnv,
-  SIDECAR_NODE_OPTIONS,
 } from '@sei-k8s/contract'
 
 export interface Config {
@@ -21,7 +21,7 @@ export interface Config {
   readonly home: string
   readonly chainId: string
   readonly seidRpcUrl: string
-  /** `NODE_OPTIONS` carries the contract's `SIDECAR_NODE_OPTIONS` (checked at start, warned if not). */
+  /** `NODE_OPTIONS` carries the contract's `APP_NODE_OPTIONS` (checked at start, warned if not). */
   readonly hasNodeOptions: boolean
   /** Terminal tasks are pruned past this age or beyond this count (newest kept). */
   readonly retention: { readonly maxAgeHours: number; readonly maxCount: number }
@@ -138,7 +138,7 @@ export function loadConfig(env: Env): ConfigResult {
       chainId,
       seidRpcUrl: rpc.value,
       retention: { maxAgeHours: maxAgeHours.value, maxCount: maxCount.value },
-      hasNodeOptions: (env['NODE_OPTIONS'] ?? '').includes(SIDECAR_NODE_OPTIONS),
+      hasNodeOptions: (env['NODE_OPTIONS'] ?? '').includes(APP_NODE_OPTIONS),
     }),
   }
 }

@@ -3,7 +3,12 @@
  * sidecar's so dashboards keep working. Label values come from closed sets only (registered task types,
  * fixed reasons and statuses): these metrics are readable by anything that reaches the public port.
  */
-import { AUTHN_REJECTION_REASONS, type AuthnRejectionReason, SIDECAR_METRICS } from '@sei-k8s/contract'
+import {
+  AUTHN_REJECTION_REASONS,
+  type AuthnRejectionReason,
+  PROM_CLIENT_GAUGES_NAMED_TOTAL,
+  SIDECAR_METRICS,
+} from '@sei-k8s/contract'
 import {
   Counter,
   collectDefaultMetrics,
@@ -21,12 +26,6 @@ export interface SidecarMetrics {
   /** Renders the registry in the format `accept` prefers (OpenMetrics or Prometheus text 0.0.4). */
   render(accept: string | undefined): Promise<{ readonly contentType: string; readonly body: string }>
 }
-
-const NON_COUNTER_TOTALS = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-]
 
 const DURATION_BUCKETS = [0.005, 0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600]
 
@@ -75,9 +74,7 @@ function openMetricsView(source: Registry): () => Registry<OpenMetricsContentTyp
 /** Declares every sidecar metric on `registry`; known label combinations start at 0. */
 export function createMetrics(registry: Registry, taskTypes: readonly string[]): SidecarMetrics {
   collectDefaultMetrics({ register: registry })
-  // prom-client names these gauges `*_total`, which `promtool check metrics` rejects (a `_total` suffix
-  // promises a counter). The per-type gauges without the suffix carry the same information.
-  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name)
+  for (const name of PROM_CLIENT_GAUGES_NAMED_TOTAL) registry.removeSingleMetric(name)
   const submissions = new Counter({
     name: SIDECAR_METRICS.taskSubmissions,
     help: 'Tasks accepted for execution (new submissions and re-runs of failed tasks), by type.',

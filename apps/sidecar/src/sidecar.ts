@@ -7,7 +7,7 @@
 
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIND, formatHostPort, SIDECAR_LIMITS, SIDECAR_NODE_OPTIONS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS, BIND, formatHostPort, SIDECAR_LIMITS } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Config } from './config.js'
@@ -154,9 +154,9 @@ function logStarted(config: Config, log: Logger, resumedTasks: number, publicHos
     },
     'sei-sidecar started',
   )
-  if (!config.hasNodeOptions && !process.execArgv.join(' ').includes(SIDECAR_NODE_OPTIONS)) {
+  if (!config.hasNodeOptions && !process.execArgv.join(' ').includes(APP_NODE_OPTIONS)) {
     log.warn(
-      { expected: `NODE_OPTIONS=${SIDECAR_NODE_OPTIONS}` },
+      { expected: `NODE_OPTIONS=${APP_NODE_OPTIONS}` },
       'node runs without the sidecar memory options: RSS may stay ~100 MiB higher after a request burst',
     )
   }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   LABELS,
@@ -59,16 +58,13 @@ describe('labels', () => {
     expect(() => roleBlockOf({ chainId: 'c', seed: {}, archive: {} })).toThrow(/found archive, seed/)
   })
 
-  it('documents the label set as a public contract on its helpers', () => {
-    const source = readFileSync(new URL('./labels.ts', import.meta.url), 'utf8')
-    expect(source).toMatch(/PUBLIC CONTRACT: the platform's NetworkPolicies select/)
-    for (const fn of ['selectorLabels', 'resourceLabels']) {
-      const doc =
-        source
-          .slice(0, source.indexOf(`export function ${fn}`))
-          .split('/**')
-          .pop() ?? ''
-      expect(doc, fn).toMatch(/PUBLIC: NetworkPolicies/)
-    }
+  it('keeps the public label keys (NetworkPolicies, PodMonitors and dashboards select on them)', () => {
+    expect(LABELS).toEqual({
+      node: 'sei.io/node',
+      chain: 'sei.io/chain',
+      role: 'sei.io/role',
+      dedicatedNode: 'sei.io/dedicated-node',
+      snapshotPublish: 'sei.io/snapshot-publish',
+    })
   })
 })

@@ -14,3 +14,15 @@ export type AuthnRejectionReason = (typeof AUTHN_REJECTION_REASONS)[number]
 /** Values of `status` on the task duration histogram. */
 export const TASK_STATUSES = ['running', 'completed', 'failed'] as const
 export type TaskStatus = (typeof TASK_STATUSES)[number]
+
+/**
+ * prom-client's default Node.js metrics that are gauges named `*_total`, which `promtool check metrics`
+ * rejects (the suffix promises a counter). The sidecar and the controller remove them from their
+ * registries after `collectDefaultMetrics`; the per-type gauges without the suffix carry the same
+ * information.
+ */
+export const PROM_CLIENT_GAUGES_NAMED_TOTAL = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const

@@ -38,6 +38,8 @@ export const SIDECAR_CLIENT = {
   timeoutsMs: { status: 2_000, nodeId: 2_000, submit: 30_000, get: 15_000 },
   /** SidecarReady poll period once the node is initialised (flag --sidecar-poll-seconds). */
   pollPeriodMs: 30_000,
+  /** First look at a task just submitted (most finish within milliseconds). */
+  submittedPollMs: 250,
   /** Poll period while a task of a plan runs. */
   taskPollMs: 1_000,
   /** Poll period while the sidecar does not answer before its init plan completed (never above pollPeriodMs). */

@@ -34,11 +34,3 @@ export const SIDECAR_LIMITS = {
   /** Retention pruning runs every `intervalMs`, deleting at most `batch` rows per step. */
   retention: { intervalMs: 60_000, batch: 500 },
 } as const
-
-/**
- * Node options the sidecar container runs with (env `NODE_OPTIONS`, set by the pod spec or image).
- * V8's young generation grows to 3 × its semi-space (up to ~130 MiB with Node 24's defaults) under a
- * request burst and keeps it; 2 MiB semi-spaces hold the sidecar's RSS near idle after a burst at no
- * measurable throughput cost. A heap flag can only be set at process start, hence an env var.
- */
-export const SIDECAR_NODE_OPTIONS = '--max-semi-space-size=2'

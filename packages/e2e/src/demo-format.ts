@@ -18,7 +18,7 @@ function cell(connection: AllowedConnection | undefined): string {
 }
 
 /** Fixed-width table: first row is the header. */
-export function table(rows: readonly (readonly string[])[]): string[] {
+function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = []
   for (const row of rows) {
     for (const [i, c] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, c.length)

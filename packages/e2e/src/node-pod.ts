@@ -5,10 +5,9 @@
  * its probes are sent by the test like kubelet would. Stopped in reverse order, by PID.
  */
 import { CONTAINERS } from '@sei-k8s/contract'
-import { type ControlPlaneClient, type RbacProxy, startRbacProxy } from '@sei-k8s/testenv'
+import { type ControlPlaneClient, freePorts, type RbacProxy, startRbacProxy } from '@sei-k8s/testenv'
 import { type HttpResult, request, waitFor } from './http.js'
 import { httpProbe, type RenderedHttpProbe, type RenderedPod } from './pod-parts.js'
-import { freePorts } from './ports.js'
 import { type SidecarProcess, startSidecarProcess } from './sidecar-process.js'
 
 export interface NodePod extends AsyncDisposable {

@@ -25,7 +25,7 @@ function packageDir(name: string): string {
 }
 
 /** The single executable a workspace package declares in `bin` (absolute path). */
-export function packageBin(name: string): string {
+function packageBin(name: string): string {
   const dir = packageDir(name)
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> }
   const bins = Object.values(pkg.bin ?? {})
@@ -44,7 +44,7 @@ export function controllerMain(): string {
 }
 
 /** The path of one SeiNode example shipped in apps/controller/examples/. */
-export function controllerExamplePath(file: string): string {
+function controllerExamplePath(file: string): string {
   return join(packageDir('@sei-k8s/controller'), 'examples', file)
 }
 

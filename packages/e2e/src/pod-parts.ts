@@ -6,7 +6,7 @@
 import { CONTAINERS, ENV, RBAC_PROXY } from '@sei-k8s/contract'
 
 /** The slice of a container this reads; both the builders' type and a Pod from the API fit it. */
-export interface ContainerLike {
+interface ContainerLike {
   readonly name: string
   readonly args?: readonly string[]
   readonly env?: readonly { readonly name: string; readonly value?: string }[]

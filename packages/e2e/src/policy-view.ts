@@ -14,7 +14,7 @@ import {
 } from '@sei-k8s/testenv'
 
 export const MONITORING_NAMESPACE = 'monitoring'
-export const TENANT_NAMESPACE = 'tenant'
+const TENANT_NAMESPACE = 'tenant'
 
 async function ensureNamespace(plane: ControlPlaneClient, name: string): Promise<void> {
   const res = await plane.kube.request('GET', `/api/v1/namespaces/${name}`)

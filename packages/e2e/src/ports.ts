@@ -1,28 +1,5 @@
-/** Free loopback ports, and the ports of /proc/net/tcp sockets in LISTEN state. */
+/** The ports of /proc/net/tcp sockets in LISTEN state (free ports come from @sei-k8s/testenv). */
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-
-const LOOPBACK = '127.0.0.1'
-
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, resolve)
-  })
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (typeof address !== 'object' || address === null) throw new Error('the kernel assigned no port')
-  return address.port
-}
-
-/** `count` distinct free ports. */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>()
-  while (ports.size < count) ports.add(await freePort())
-  return [...ports]
-}
 
 /** The IPv4 dotted form of a /proc/net/tcp address (little-endian hex). */
 function ipv4(hex: string): string {

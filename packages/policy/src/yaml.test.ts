@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalJson, sortKeys, toYamlDocument } from './yaml.js'
+import { canonicalJson, sortKeys, toJsonArray, toYamlDocument, toYamlStream } from './yaml.js'
 
 describe('deterministic serialisation', () => {
   it('sorts object keys at every level and keeps array order', () => {
@@ -16,5 +16,10 @@ describe('deterministic serialisation', () => {
   it('keeps long annotation values on one line', () => {
     const long = 'x'.repeat(300)
     expect(toYamlDocument({ value: long })).toBe(`value: ${long}\n`)
+  })
+
+  it('writes a stream and a JSON array in the order given, keys sorted', () => {
+    expect(toYamlStream([{ b: 1, a: 2 }, { c: 'x' }])).toBe('---\na: 2\nb: 1\n---\nc: x\n')
+    expect(toJsonArray([{ b: 1, a: 2 }])).toBe('[\n  {\n    "a": 2,\n    "b": 1\n  }\n]\n')
   })
 })

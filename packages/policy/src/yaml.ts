@@ -1,6 +1,8 @@
 /**
- * Deterministic serialisation: keys sorted at every level and a fixed object order, so the same options
- * give byte-identical files and GitOps diffs show only real changes. Pure.
+ * Deterministic serialisation of Kubernetes objects: keys sorted at every level, no line folding (long
+ * annotations and scripts stay byte-identical) and, for policies, a fixed object order, so the same input
+ * gives byte-identical files and GitOps diffs show only real changes. Pure. The one copy of it: the
+ * controller's `render` and install manifests use it too.
  */
 import { stringify } from 'yaml'
 import type { PolicyObject } from './objects.js'
@@ -32,14 +34,22 @@ export function toYamlDocument(value: unknown): string {
   return stringify(sortKeys(value), { lineWidth: 0, minContentWidth: 0 })
 }
 
-/** A multi-document YAML stream of `objects` in output order. */
-export function toYaml(objects: readonly PolicyObject[]): string {
-  return sortObjects(objects)
-    .map((object) => `---\n${toYamlDocument(object)}`)
-    .join('')
+/** A multi-document YAML stream of `objects` in the order given, each document introduced by `---`. */
+export function toYamlStream(objects: readonly unknown[]): string {
+  return objects.map((object) => `---\n${toYamlDocument(object)}`).join('')
 }
 
-/** A JSON array of `objects` in output order, two-space indented, sorted keys, trailing newline. */
+/** A JSON array of `objects` in the order given, two-space indented, sorted keys, trailing newline. */
+export function toJsonArray(objects: readonly unknown[]): string {
+  return `${JSON.stringify(objects.map(sortKeys), null, 2)}\n`
+}
+
+/** A multi-document YAML stream of policy `objects` in output order. */
+export function toYaml(objects: readonly PolicyObject[]): string {
+  return toYamlStream(sortObjects(objects))
+}
+
+/** A JSON array of policy `objects` in output order. */
 export function toJson(objects: readonly PolicyObject[]): string {
-  return `${JSON.stringify(sortObjects(objects).map(sortKeys), null, 2)}\n`
+  return toJsonArray(sortObjects(objects))
 }

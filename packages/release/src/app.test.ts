@@ -23,4 +23,18 @@ describe('normalizePackageJson', () => {
     expect(Object.keys(out.dependencies ?? {})).toEqual(['@sei-k8s/contract', 'fastify', 'pino'])
     expect(JSON.stringify(out)).not.toContain('/checkout')
   })
+  it('pins the workspace: and catalog: specs of a workspace package deployed as a dependency', () => {
+    const nested = {
+      name: '@sei-k8s/policy',
+      version: '0.1.0',
+      dependencies: { yaml: 'catalog:', '@sei-k8s/contract': 'workspace:*' },
+      devDependencies: { '@sei-k8s/testenv': 'workspace:*' },
+    }
+    const versions: Record<string, string> = { yaml: '2.9.1', '@sei-k8s/contract': '0.1.0' }
+    expect(normalizePackageJson(nested, (name) => versions[name] ?? '?')).toEqual({
+      name: '@sei-k8s/policy',
+      version: '0.1.0',
+      dependencies: { '@sei-k8s/contract': '0.1.0', yaml: '2.9.1' },
+    })
+  })
 })

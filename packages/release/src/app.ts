@@ -31,7 +31,9 @@ interface PackageJson {
 
 /**
  * The deployed package.json without dev-only fields, each `file:` dependency (a workspace package, written
- * by pnpm as an absolute path) replaced by the version that was deployed.
+ * by pnpm as an absolute path) replaced by the version that was deployed. A workspace package deployed as a
+ * dependency keeps its `workspace:`/`catalog:` specs, which npm cannot read (`npm ls` of the SBOM calls them
+ * invalid): those become the deployed version too.
  */
 export function normalizePackageJson(
   pkg: PackageJson,
@@ -44,7 +46,9 @@ export function normalizePackageJson(
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, spec]) => [
         name,
-        spec.includes('file:') || spec.startsWith('workspace:') ? installedVersion(name) : spec,
+        spec.includes('file:') || spec.startsWith('workspace:') || spec.startsWith('catalog:')
+          ? installedVersion(name)
+          : spec,
       ]),
   )
   return { ...rest, dependencies }
@@ -74,6 +78,17 @@ export function deployApp(repoRoot: string, name: string, dir: string): void {
     return (JSON.parse(readFileSync(path, 'utf8')) as PackageJson).version
   }
   writeFileSync(pkgPath, `${JSON.stringify(normalizePackageJson(pkg, installed), null, 2)}\n`)
+  // Workspace packages among the dependencies (e.g. the controller's @sei-k8s/policy) carry workspace
+  // specs of their own; with the hoisted linker their dependencies sit in the app's node_modules.
+  for (const [dep, spec] of Object.entries(pkg.dependencies ?? {})) {
+    if (!spec.includes('file:') && !spec.startsWith('workspace:')) continue
+    const depPath = join(dir, 'node_modules', dep, 'package.json')
+    const depPkg = JSON.parse(readFileSync(depPath, 'utf8')) as PackageJson
+    // pnpm deploy hard-links an injected workspace package's files to the checkout: unlink before
+    // writing, or the write would rewrite the workspace's own package.json.
+    rmSync(depPath)
+    writeFileSync(depPath, `${JSON.stringify(normalizePackageJson(depPkg, installed), null, 2)}\n`)
+  }
   for (const needle of [repoRoot, dir]) {
     const leaks = filesContaining(dir, needle)
     if (leaks.length > 0)

@@ -9,7 +9,7 @@ import { ReleaseError } from './errors.js'
 import { exec } from './exec.js'
 import type { DebianPackage } from './lock.js'
 
-export function sha256File(path: string): string {
+function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex')
 }
 

@@ -14,7 +14,7 @@ export interface LayerSpec {
   readonly createdBy: string
 }
 
-export interface ImageConfig {
+interface ImageConfig {
   readonly user: string
   readonly workingDir: string
   readonly entrypoint: readonly string[]

@@ -18,7 +18,7 @@ const DebianPackage = Type.Object(
   { additionalProperties: false },
 )
 
-export const LockSchema = Type.Object(
+const LockSchema = Type.Object(
   {
     debian: Type.Object(
       {

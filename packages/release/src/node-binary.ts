@@ -11,7 +11,7 @@ import type { Lock } from './lock.js'
 
 /** Where the node binary lives in the image, and its licence. */
 export const NODE_PATH = '/usr/local/bin/node'
-export const NODE_LICENSE_PATH = '/usr/local/share/doc/node/LICENSE'
+const NODE_LICENSE_PATH = '/usr/local/share/doc/node/LICENSE'
 
 /** The Node version scripts/run.mjs installs: the one source of that pin. */
 export function pinnedNodeVersion(repoRoot: string): string {
@@ -22,7 +22,7 @@ export function pinnedNodeVersion(repoRoot: string): string {
   return match[1]
 }
 
-export function integrityOf(path: string): string {
+function integrityOf(path: string): string {
   return `sha512-${createHash('sha512').update(readFileSync(path)).digest('base64')}`
 }
 

@@ -1,6 +1,6 @@
 /** Names of a release: its apps, image references and tags, from the version and the repository prefix. */
 
-import { SIDECAR_NODE_OPTIONS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS } from '@sei-k8s/contract'
 
 export interface App {
   /** Image name under the repository, and the file stem of its artefacts. */
@@ -22,7 +22,7 @@ export const APPS: readonly App[] = [
     package: '@sei-k8s/sidecar',
     dir: 'apps/sidecar',
     entry: 'dist/bundle/sei-sidecar.cjs',
-    env: [`NODE_OPTIONS=${SIDECAR_NODE_OPTIONS}`],
+    env: [`NODE_OPTIONS=${APP_NODE_OPTIONS}`],
   },
   {
     name: 'controller',

@@ -39,7 +39,7 @@ export {
   NOT_READY_ANNOTATION,
   type NodeCapacity,
 } from './kwok.js'
-export { type AnalyzerInput, analyzeNetworkPolicies, evalConnection } from './netpol.js'
+export { type AnalyzeOptions, type AnalyzerInput, analyzeNetworkPolicies, evalConnection } from './netpol.js'
 export type { AllowedConnection, ConnectionQuery, Connections, Peer } from './netpol-output.js'
 export {
   type ControlPlane,
@@ -49,6 +49,7 @@ export {
   type StartControlPlaneOptions,
   startControlPlane,
 } from './plane.js'
+export { freePort, freePorts } from './ports.js'
 export { isPidAlive } from './process.js'
 export { type RbacProxy, type StartRbacProxyOptions, startRbacProxy } from './rbac-proxy.js'
 export { rbacProxyArgs } from './rbac-proxy-args.js'

@@ -18,7 +18,7 @@ export const KWOK_STAGES_FILE = join(dirname(dirname(fileURLToPath(import.meta.u
 export const NOT_READY_ANNOTATION = 'testenv.sei.io/not-ready'
 
 /** FAKE_NODE_ANNOTATION marks the nodes kwok manages (`--manage-nodes-with-annotation-selector`). */
-export const FAKE_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' } as const
+const FAKE_NODE_ANNOTATION = { key: 'kwok.x-k8s.io/node', value: 'fake' } as const
 
 /**
  * FAKE_STORAGE_CLASS: the default StorageClass of cluster mode. kwok's volume stages provision a

@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs'
 import { TestenvError } from './errors.js'
 import { isAddressInUse } from './ports.js'
 
-export interface ExitStatus {
+interface ExitStatus {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
 }

@@ -4,7 +4,7 @@
  * pkg@version` is not used: this module proxy refuses the version lists it asks for, and it refuses
  * modules whose go.mod has replace directives (kube-rbac-proxy).
  */
-export interface ToolSource {
+interface ToolSource {
   readonly moduleDir: string
   readonly pkg: string
   /** `-X` linker variables: what upstream's Makefile stamps into the binary (e.g. the /version answer). */

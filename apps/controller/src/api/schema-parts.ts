@@ -5,13 +5,13 @@
  * `crdFormat` is emitted as `format` in the CRD only: TypeBox rejects values of formats it has no
  * registry entry for, and registering one would be module-level state.
  */
-import { PORT_RANGE } from '@sei-k8s/contract'
+import { K8S_NAME_PATTERNS, PORT_RANGE } from '@sei-k8s/contract'
 import { Type } from '@sinclair/typebox'
 
 /** DNS-1123 label: what Kubernetes accepts as a label value and a namespace name. */
-export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'
+export const DNS1123_LABEL = K8S_NAME_PATTERNS.dns1123Label
 /** DNS-1035 label: what a Service name must be (starts with a letter). */
-export const DNS1035_LABEL = '^[a-z]([-a-z0-9]*[a-z0-9])?$'
+export const DNS1035_LABEL = K8S_NAME_PATTERNS.dns1035Label
 /**
  * Longest SeiNode name: StatefulSet pods carry `controller-revision-hash=<name>-<10 chars>`, a label
  * value capped at 63 characters, so a longer name yields a StatefulSet whose pods cannot be created.
@@ -21,10 +21,9 @@ export const MAX_NODE_NAME_LENGTH = 52
 export const QUANTITY =
   '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'
 /** A label key: optional DNS-1123 subdomain prefix + '/' + name. */
-export const LABEL_KEY =
-  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'
+export const LABEL_KEY = K8S_NAME_PATTERNS.labelKey
 /** A label value: empty, or up to 63 alphanumerics, '-', '_' and '.', alphanumeric at both ends. */
-export const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$'
+export const LABEL_VALUE = K8S_NAME_PATTERNS.labelValue
 /** A TOML dotted key such as `p2p.max_num_inbound_peers` or `mempool.size`. */
 export const TOML_DOTTED_KEY = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$'
 /** A CometBFT peer address `<node id>@<host>:<port>`. */
@@ -57,7 +56,7 @@ export const Resources = Type.Object(
 )
 
 /** The data volume of a node's StatefulSet. */
-export const Storage = Type.Object(
+const Storage = Type.Object(
   {
     size: Type.Optional(Quantity),
     storageClassName: Type.Optional(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { node, raw } from '../../test/fixtures.js'
-import { formatFieldError, formatPath, validateSeiNode } from './validate.js'
+import { formatFieldError, validateSeiNode } from './validate.js'
 
 function messages(value: unknown): string[] {
   const result = validateSeiNode(value)
@@ -81,8 +81,8 @@ describe('validateSeiNode', () => {
       messages(node({ podLabels: { 'bad key!': 'x', ok: 'bad value!' }, overrides: { 'a..b': '1' } })),
     ).toEqual([
       "spec.podLabels.ok: must be a label value (alphanumerics, '-', '_', '.', alphanumeric at both ends); got \"bad value!\"",
-      'spec.podLabels[bad key!]: invalid key: must be a label key ([prefix/]name)',
-      'spec.overrides[a..b]: invalid key: must be a TOML dotted key such as mempool.size',
+      'spec.podLabels["bad key!"]: invalid key: must be a label key ([prefix/]name)',
+      'spec.overrides["a..b"]: invalid key: must be a TOML dotted key such as mempool.size',
     ])
   })
 
@@ -100,15 +100,5 @@ describe('validateSeiNode', () => {
       'apiVersion',
       'kind',
     ])
-  })
-})
-
-describe('formatPath', () => {
-  it('uses dots for identifiers and brackets for other keys and indexes', () => {
-    expect(formatPath('/spec/podLabels/app.kubernetes.io~1name')).toBe(
-      'spec.podLabels[app.kubernetes.io/name]',
-    )
-    expect(formatPath('/spec/peers/0')).toBe('spec.peers[0]')
-    expect(formatPath('')).toBe('<root>')
   })
 })

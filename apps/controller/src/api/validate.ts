@@ -2,6 +2,7 @@
  * Runtime validation of SeiNode objects read from YAML or the API. Reports EVERY bad field, each named
  * by its path (`spec.chainId: …`) with the offending value, never just the first problem.
  */
+import { formatJsonPointer } from '@sei-k8s/contract'
 import type { TSchema } from '@sinclair/typebox'
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors'
 import { Value } from '@sinclair/typebox/value'
@@ -37,20 +38,6 @@ const PATTERN_NAMES: Readonly<Record<string, string>> = {
   [PEER_ADDRESS]: 'a peer address <40 hex node id>@<host>:<port>',
   [QUANTITY]: 'a resource quantity such as 500m, 4Gi or 2',
   [TOML_DOTTED_KEY]: 'a TOML dotted key such as mempool.size',
-}
-
-/** Formats one path of a JSON pointer as `spec.podLabels[app.kubernetes.io/name]` or `items[0]`. */
-export function formatPath(pointer: string): string {
-  const segments = pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-  let out = ''
-  for (const segment of segments) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += out === '' ? segment : `.${segment}`
-    else out += `[${segment}]`
-  }
-  return out === '' ? '<root>' : out
 }
 
 function show(value: unknown): string {
@@ -116,7 +103,7 @@ export function validateAgainst<T extends TSchema>(schema: T, value: unknown): F
   const seen = new Set<string>()
   const errors: FieldError[] = []
   for (const error of Value.Errors(schema, value)) {
-    const path = formatPath(error.path)
+    const path = formatJsonPointer(error.path)
     if (seen.has(path)) continue
     seen.add(path)
     errors.push({ path, message: describeError(error) })

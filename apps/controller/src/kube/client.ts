@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http'
 import type { KubeConnection } from './connection.js'
 import { type Resource, resourceOf, resourcePath } from './resources.js'
 
-export interface ObjectMeta {
+interface ObjectMeta {
   readonly name: string
   readonly namespace?: string
   readonly uid?: string
@@ -44,7 +44,7 @@ export interface ObjectList<T> {
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete'
 
-export interface ListOptions {
+interface ListOptions {
   readonly namespace?: string | undefined
   readonly labelSelector?: string | undefined
   /** Page size; the answer's `metadata.continue` fetches the next page. */

@@ -12,7 +12,7 @@ import { ControllerError, ERROR_CODES } from '../errors.js'
 import { type Clock, systemClock } from '../runtime/clock.js'
 import { errorFromResponse, KubeApiError } from './errors.js'
 
-export interface KubeRequest {
+interface KubeRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   readonly path: string
   readonly body?: unknown

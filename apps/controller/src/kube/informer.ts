@@ -20,7 +20,7 @@ import type { KubeClient, KubeObject, ObjectList } from './client.js'
 import { isKubeError, KubeApiError } from './errors.js'
 import { apiVersionOf, type Resource, resourcePath } from './resources.js'
 
-export interface InformerHandlers<T> {
+interface InformerHandlers<T> {
   changed(object: T): void
   deleted(object: T): void
 }
@@ -52,9 +52,9 @@ export interface InformerOptions<T extends KubeObject> {
 }
 
 /** Items per LIST page. */
-export const LIST_PAGE_SIZE = 500
+const LIST_PAGE_SIZE = 500
 
-export const INFORMER_DEFAULTS = {
+const INFORMER_DEFAULTS = {
   watchdogMs: 180_000,
   backoff: { initialMs: 800, maxMs: 30_000 },
   healthyAfterMs: 30_000,
@@ -73,7 +73,7 @@ export function objectKey(object: KubeObject): string {
 }
 
 /** Drops managedFields: the cache holds only what reconcile reads. */
-export function withoutManagedFields<T extends KubeObject>(object: T): T {
+function withoutManagedFields<T extends KubeObject>(object: T): T {
   if (object.metadata.managedFields === undefined) return object
   const { managedFields: _dropped, ...metadata } = object.metadata
   return { ...object, metadata }

@@ -3,8 +3,9 @@
  * runs. `manifestFiles` returns every file's path and content; a test fails when the committed files
  * differ, and `pnpm --filter @sei-k8s/controller run manifests` rewrites them.
  */
+
+import { toYamlDocument, toYamlStream } from '@sei-k8s/policy'
 import { buildSeiNodeCrd } from '../api/crd.js'
-import { toYamlDocument, toYamlStream } from '../output.js'
 import {
   buildDeployment,
   buildMetricsService,

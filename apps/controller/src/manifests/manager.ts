@@ -4,6 +4,7 @@
  * those pods to PORTS.proxy, so a drift here would cut the controller off from every sidecar.
  */
 import {
+  APP_NODE_OPTIONS,
   CONTROLLER,
   CONTROLLER_PATHS,
   CONTROLLER_PORT_NAMES,
@@ -35,24 +36,18 @@ export const DEFAULT_MANIFEST_OPTIONS: ManifestOptions = {
 }
 
 /** Name of the controller Deployment and its container. */
-export const MANAGER_NAME = 'sei-k8s-controller-manager'
-export const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
+const MANAGER_NAME = 'sei-k8s-controller-manager'
+const METRICS_SERVICE_NAME = 'sei-k8s-controller-metrics'
 
 /** The ConfigMap holding the controller's platform config, and where the Deployment mounts it. */
-export const PLATFORM_CONFIG_MAP_NAME = 'sei-k8s-controller-platform'
-export const PLATFORM_CONFIG_KEY = 'platform.yaml'
-export const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
+const PLATFORM_CONFIG_MAP_NAME = 'sei-k8s-controller-platform'
+const PLATFORM_CONFIG_KEY = 'platform.yaml'
+const PLATFORM_CONFIG_DIR = '/etc/sei-k8s-controller'
 
 const PART_OF = { 'app.kubernetes.io/part-of': 'sei-k8s' }
 
-/**
- * Environment of the controller container. V8's default young generation (semi-spaces sized for
- * throughput) kept the RSS at about 345 MiB with 1,000 SeiNodes cached while the live heap was 80-100 MiB;
- * 2 MiB semi-spaces bring it to about 205 MiB at no measurable throughput cost (bench/run.mjs).
- */
-export const MANAGER_ENV: readonly (readonly [string, string])[] = [
-  ['NODE_OPTIONS', '--max-semi-space-size=2'],
-]
+/** Environment of the controller container: the contract's heap setting (see APP_NODE_OPTIONS). */
+const MANAGER_ENV: readonly (readonly [string, string])[] = [['NODE_OPTIONS', APP_NODE_OPTIONS]]
 
 function labels(): Record<string, string> {
   return { ...PART_OF, ...CONTROLLER.podLabels }

@@ -90,10 +90,10 @@ describe('install manifests', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'seid-node', namespace: 'default' }])
   })
 
-  it('let the controller create, get and delete seinodetasks (the SAR kube-rbac-proxy sends)', () => {
+  it('let the controller create and get seinodetasks (the SAR kube-rbac-proxy sends), nothing more', () => {
     const role = find('ClusterRole', 'sei-k8s-task-submitter') as Obj & { rules: unknown[] }
     expect(role.rules).toEqual([
-      { apiGroups: ['sei.io'], resources: ['seinodetasks'], verbs: ['create', 'get', 'delete'] },
+      { apiGroups: ['sei.io'], resources: ['seinodetasks'], verbs: ['create', 'get'] },
     ])
     const binding = find('ClusterRoleBinding', 'sei-k8s-task-submitter') as Obj & { subjects: unknown[] }
     expect(binding.subjects).toEqual([

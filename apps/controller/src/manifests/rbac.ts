@@ -1,8 +1,8 @@
 /**
  * RBAC of the install: the controller's own ClusterRole and leader-election Role; `sei-k8s-rbac-proxy`
  * (TokenReview + SubjectAccessReview) for the node pods' ServiceAccount, which kube-rbac-proxy runs as;
- * and the task-submitter ClusterRole (`seinodetasks` create/get/delete, the verbs kube-rbac-proxy's
- * SAR checks for POST/GET/DELETE) bound to the controller's ServiceAccount.
+ * and the task-submitter ClusterRole (`seinodetasks` create/get: the verbs kube-rbac-proxy's SAR checks for
+ * the controller's POST/GET; it never deletes a task) bound to the controller's ServiceAccount.
  */
 import { CONTROLLER, CONTROLLER_RBAC, CRD, NODE_SERVICE_ACCOUNT, TASK_RESOURCE } from '@sei-k8s/contract'
 import type { ManifestOptions } from './manager.js'
@@ -114,10 +114,13 @@ export function buildRbacProxyRoleBinding(options: ManifestOptions): object {
   )
 }
 
-/** The task API, as kube-rbac-proxy's SAR sees it: POST→create, GET→get, DELETE→delete on seinodetasks. */
+/**
+ * The task API as the controller calls it, as kube-rbac-proxy's SAR sees it: POST→create, GET→get on
+ * seinodetasks (client.test.ts compares these with the methods the sidecar client sends).
+ */
 export function buildTaskSubmitterRole(): object {
   return clusterRole(CONTROLLER_RBAC.taskSubmitterRole, [
-    { apiGroups: [CRD.group], resources: [TASK_RESOURCE], verbs: ['create', 'get', 'delete'] },
+    { apiGroups: [CRD.group], resources: [TASK_RESOURCE], verbs: ['create', 'get'] },
   ])
 }
 

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { selectorLabels } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { node, render } from '../../test/fixtures.js'
@@ -151,19 +149,13 @@ describe('seed acceptance: kubelet probes target the public port', () => {
   })
 })
 
-describe('seed acceptance: the label contract is documented as public', () => {
-  it('carries the PUBLIC doc comment on selectorLabels and resourceLabels in the contract', () => {
-    const require = createRequire(import.meta.url)
-    const contractDir = dirname(dirname(require.resolve('@sei-k8s/contract')))
-    const source = readFileSync(join(contractDir, 'src', 'labels.ts'), 'utf8')
-    for (const fn of ['selectorLabels', 'resourceLabels']) {
-      const doc =
-        source
-          .slice(0, source.indexOf(`export function ${fn}`))
-          .split('/**')
-          .pop() ?? ''
-      expect(doc, fn).toMatch(/PUBLIC: NetworkPolicies/)
-    }
+describe('seed acceptance: the public label contract', () => {
+  it('selects the pod with exactly the contract selectorLabels (StatefulSet, Service, pod labels)', () => {
+    const { statefulSet, service } = render(node())
+    const selector = selectorLabels('pacific-1-rpc-0')
+    expect(statefulSet.spec.selector.matchLabels).toEqual(selector)
+    expect(service.spec.selector).toEqual(selector)
+    expect(statefulSet.spec.template.metadata.labels).toMatchObject(selector)
   })
 })
 

@@ -42,7 +42,7 @@ export function restrictedContext(isReadOnlyRoot: boolean): SecurityContext {
  * PORTS.proxy must pass TokenReview + SubjectAccessReview (on ignored paths the proxy forwards client-supplied
  * identity headers untouched).
  */
-export function rbacProxyArgs(view: NodeView): string[] {
+function buildRbacProxyArgs(view: NodeView): string[] {
   return [
     `--insecure-listen-address=${BIND.proxy}:${PORTS.proxy}`,
     `--upstream=${proxyUpstreamUrl(view.tasksPort)}`,
@@ -53,7 +53,7 @@ export function rbacProxyArgs(view: NodeView): string[] {
 }
 
 /** The sidecar's environment: both listener ports, trusted-header authn, home and chain. */
-export function sidecarEnv(view: NodeView): { name: string; value: string }[] {
+function sidecarEnv(view: NodeView): { name: string; value: string }[] {
   return [
     { name: ENV.sidecarPort, value: String(view.tasksPort) },
     { name: ENV.sidecarPublicPort, value: String(view.publicPort) },
@@ -97,7 +97,7 @@ export function buildRbacProxyContainer(view: NodeView): Container {
     name: CONTAINERS.rbacProxy,
     image: view.platform.images.rbacProxy,
     restartPolicy: 'Always',
-    args: rbacProxyArgs(view),
+    args: buildRbacProxyArgs(view),
     ports: [{ name: PORT_NAMES.proxy, containerPort: PORTS.proxy, protocol: 'TCP' }],
     ...rbacProxyProbes(),
     resources: view.platform.rbacProxyResources,

@@ -8,7 +8,7 @@ import { ControllerError, ERROR_CODES } from '../errors.js'
 import type { Container, NodeObject, Probe, Service, StatefulSet } from './k8s-types.js'
 
 /** kube-rbac-proxy flags that exempt paths from authn/authz. */
-export const FORBIDDEN_PROXY_FLAGS = ['--ignore-paths', '--allow-paths'] as const
+const FORBIDDEN_PROXY_FLAGS = ['--ignore-paths', '--allow-paths'] as const
 
 /** The ports the guards check against. */
 export interface GuardPorts {
@@ -29,7 +29,7 @@ function probesOf(container: Container): [string, Probe][] {
 }
 
 /** Throws FORBIDDEN_PROXY_ARG when any container passes a path-exempting flag to kube-rbac-proxy. */
-export function assertNoProxyBypass(containers: readonly Container[]): void {
+function assertNoProxyBypass(containers: readonly Container[]): void {
   for (const container of containers) {
     for (const arg of [...(container.args ?? []), ...(container.command ?? [])]) {
       const flag = FORBIDDEN_PROXY_FLAGS.find((f) => arg === f || arg.startsWith(`${f}=`))
@@ -47,7 +47,7 @@ export function assertNoProxyBypass(containers: readonly Container[]): void {
  * Throws PROBE_ON_FORBIDDEN_PORT for any probe on the loopback tasks port, and for any probe on the
  * proxy port except the proxy's own TCP liveness (an HTTP probe through the proxy needs a bypass).
  */
-export function assertProbePorts(containers: readonly Container[], ports: GuardPorts): void {
+function assertProbePorts(containers: readonly Container[], ports: GuardPorts): void {
   for (const container of containers) {
     for (const [kind, probe] of probesOf(container)) {
       const port = probe.httpGet?.port ?? probe.tcpSocket?.port
@@ -63,7 +63,7 @@ export function assertProbePorts(containers: readonly Container[], ports: GuardP
 }
 
 /** Throws TASKS_PORT_EXPOSED when the tasks port is a container port or a Service port/targetPort. */
-export function assertTasksPortHidden(
+function assertTasksPortHidden(
   containers: readonly Container[],
   services: readonly Service[],
   ports: GuardPorts,

@@ -5,19 +5,19 @@
  */
 import type { Resources } from '../platform.js'
 
-export interface ObjectMeta {
+interface ObjectMeta {
   name: string
   namespace?: string
   labels?: Record<string, string>
   annotations?: Record<string, string>
 }
 
-export interface EnvVar {
+interface EnvVar {
   name: string
   value: string
 }
 
-export interface ContainerPort {
+interface ContainerPort {
   name: string
   containerPort: number
   protocol: 'TCP'
@@ -43,7 +43,7 @@ export interface SecurityContext {
   seccompProfile: { type: 'RuntimeDefault' }
 }
 
-export interface VolumeMount {
+interface VolumeMount {
   name: string
   mountPath: string
   readOnly?: boolean
@@ -66,7 +66,7 @@ export interface Container {
   restartPolicy?: 'Always'
 }
 
-export type Volume =
+type Volume =
   | { name: string; configMap: { name: string } }
   | { name: string; emptyDir: { sizeLimit?: string } }
 

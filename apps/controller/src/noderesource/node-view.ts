@@ -7,7 +7,7 @@ import type { SeiNode } from '../api/seinode.js'
 import type { PlatformConfig, Resources } from '../platform.js'
 
 /** Namespace a SeiNode without one renders into, as kubectl does. */
-export const DEFAULT_NAMESPACE = 'default'
+const DEFAULT_NAMESPACE = 'default'
 
 export interface NodeView {
   readonly node: SeiNode

@@ -11,7 +11,7 @@ import type { NodeView } from './node-view.js'
  * seid may spend hours restoring state before the sidecar marks it ready: 8640 × 10 s = 24 h of startup
  * before the kubelet restarts it. Liveness is deliberately absent for the same reason.
  */
-export const SEID_STARTUP_FAILURE_THRESHOLD = 8640
+const SEID_STARTUP_FAILURE_THRESHOLD = 8640
 
 function httpGet(path: string, port: number): { path: string; port: number; scheme: 'HTTP' } {
   return { path, port, scheme: 'HTTP' }

@@ -6,7 +6,7 @@ import { BIND, ENV_DEFAULTS, PUBLIC_PATHS } from '@sei-k8s/contract'
 import type { NodeView } from './node-view.js'
 
 /** Quotes one word for POSIX sh. */
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`
 }
 
@@ -14,7 +14,7 @@ export function shellQuote(word: string): string {
 export const SEI_HOME = ENV_DEFAULTS.home
 
 /** URL seid's start script polls: the sidecar's readiness on loopback (same network namespace). */
-export function sidecarHealthUrl(view: NodeView): string {
+function sidecarHealthUrl(view: NodeView): string {
   return `http://${BIND.tasks}:${view.publicPort}${PUBLIC_PATHS.healthz}`
 }
 

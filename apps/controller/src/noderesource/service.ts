@@ -8,7 +8,7 @@ import { nodeLabels, nodeSelector } from './labels.js'
 import type { NodeView } from './node-view.js'
 
 /** The Service ports of a node, in a stable order: seid ports, then api, then the public port. */
-export function servicePorts(view: NodeView): ServicePort[] {
+function servicePorts(view: NodeView): ServicePort[] {
   const seid = Object.values(SEID_PORTS).map(
     (p): ServicePort => ({
       name: p.name,

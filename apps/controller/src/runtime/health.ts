@@ -16,7 +16,7 @@ export interface ReadinessCheck {
 }
 
 /** PURE: the /readyz answer for the checks' results. */
-export function readyzResponse(
+function readyzResponse(
   results: readonly { readonly name: string; readonly failure: string | undefined }[],
   isVerbose: boolean,
 ): { readonly status: number; readonly body: string } {

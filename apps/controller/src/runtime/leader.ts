@@ -11,7 +11,7 @@ import { isKubeError } from '../kube/errors.js'
 import { RESOURCES } from '../kube/resources.js'
 import { type Clock, sleep, systemClock } from './clock.js'
 
-export interface LeaseSpec {
+interface LeaseSpec {
   readonly holderIdentity?: string | null
   readonly leaseDurationSeconds?: number
   readonly acquireTime?: string | null

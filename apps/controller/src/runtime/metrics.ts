@@ -6,6 +6,7 @@
  */
 import {
   CONTROLLER_METRICS as M,
+  PROM_CLIENT_GAUGES_NAMED_TOTAL,
   RECONCILE_RESULTS,
   type ReconcileResult,
   SIDECAR_CLIENT_METRICS,
@@ -17,14 +18,6 @@ import {
 } from '@sei-k8s/contract'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client'
 import type { QueueMetricsSink } from './queue.js'
-
-// prom-client names these gauges `*_total`, which `promtool check metrics` rejects (the suffix promises a
-// counter); the per-type gauges without it carry the same information.
-const NON_COUNTER_TOTALS = [
-  'nodejs_active_handles_total',
-  'nodejs_active_requests_total',
-  'nodejs_active_resources_total',
-]
 
 // controller-runtime's reconcile_time buckets and client-go's workqueue buckets (1e-8 s … 10 s).
 const RECONCILE_BUCKETS = [
@@ -65,7 +58,7 @@ export function createControllerMetrics(
   options: ControllerMetricsOptions,
 ): ControllerMetrics {
   collectDefaultMetrics({ register: registry })
-  for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name)
+  for (const name of PROM_CLIENT_GAUGES_NAMED_TOTAL) registry.removeSingleMetric(name)
   const controller = options.controller
   const registers = [registry]
   const total = new Counter({

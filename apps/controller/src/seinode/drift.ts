@@ -11,7 +11,7 @@ import type { KubeObject, OwnerReference } from '../kube/client.js'
 import { canonical } from './status.js'
 
 /** Short sha256 of an object's canonical JSON. */
-export function intentHash(object: unknown): string {
+function intentHash(object: unknown): string {
   return createHash('sha256').update(canonical(object)).digest('hex').slice(0, 16)
 }
 

@@ -6,7 +6,7 @@ import { CONTROLLER, CRD, SEINODE_API_VERSION } from '@sei-k8s/contract'
 import type { KubeClient, KubeObject } from '../kube/client.js'
 import { RESOURCES } from '../kube/resources.js'
 
-export interface NodeEvent {
+interface NodeEvent {
   readonly type: 'Normal' | 'Warning'
   readonly reason: string
   readonly note: string
@@ -17,7 +17,7 @@ export interface EventRecorder {
 }
 
 /** `eventTime` is a MicroTime: RFC 3339 with exactly six fractional digits. */
-export function microTime(ms: number): string {
+function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
 }
 

@@ -16,7 +16,7 @@ import { isSubset } from './drift.js'
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': CONTROLLER.fieldManager }
 
 /** Name of the per-namespace binding. */
-export function nodeRbacBindingName(namespace: string): string {
+function nodeRbacBindingName(namespace: string): string {
   return `${CONTROLLER_RBAC.rbacProxyRole}:${namespace}`
 }
 
@@ -25,7 +25,7 @@ export function nodeRbacBindingName(namespace: string): string {
  * Namespace (a cluster-scoped owner of a cluster-scoped object), so the garbage collector removes it with
  * the namespace instead of leaving a binding to a ServiceAccount that no longer exists.
  */
-export function buildNodeRbac(
+function buildNodeRbac(
   namespace: string,
   namespaceUid: string,
   serviceAccount: string,

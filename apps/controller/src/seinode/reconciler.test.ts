@@ -17,6 +17,7 @@ const unreachable: SidecarObservation = {
 /** An in-memory API: applied objects land in `owned` (as the informer cache would see them). */
 function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?: KubeObject } = {}) {
   const owned = new Map<string, KubeObject>()
+  const asked: string[] = []
   const writes: string[] = []
   let status: unknown
   const client = {
@@ -54,9 +55,12 @@ function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?
     log: pino({ level: 'silent' }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
-    sidecar: async () => unreachable,
+    sidecar: async (n) => {
+      asked.push(n.metadata.name)
+      return unreachable
+    },
   })
-  return { reconcile, writes, status: () => status as SeiNode['status'] }
+  return { reconcile, writes, asked, status: () => status as SeiNode['status'] }
 }
 
 const signal = new AbortController().signal
@@ -117,6 +121,19 @@ describe('SeiNode reconciler', () => {
     const down = setup(withUid(node()), { refuseApply: new KubeApiError(503, 'ServiceUnavailable', 'later') })
     await expect(down.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(KubeApiError)
     expect(down.writes).not.toContain('status')
+  })
+
+  it('asks the sidecar once the StatefulSet exists and returns its requeueAfter; never for a paused node', async () => {
+    const running = setup(withUid(node()))
+    expect(await running.reconcile('sei/pacific-1-rpc-0', signal)).toEqual({ requeueAfterMs: 5_000 })
+    expect(running.asked).toEqual(['pacific-1-rpc-0'])
+    const paused = setup(withUid(node({ paused: true })))
+    expect(await paused.reconcile('sei/pacific-1-rpc-0', signal)).toEqual({})
+    expect(paused.asked).toEqual([])
+    expect(paused.status()?.conditions?.find((c) => c.type === 'SidecarReady')).toMatchObject({
+      status: 'False',
+      reason: 'Paused',
+    })
   })
 })
 

@@ -77,12 +77,12 @@ function keyOf(object: KubeObject): string {
 }
 
 /** An object of the node's name exists and is controlled by someone else (or no one): never taken over. */
-export class NotOwnedError extends Error {
+class NotOwnedError extends Error {
   override readonly name = 'NotOwnedError'
 }
 
 /** A Stall from an error that retrying now cannot fix, or undefined for a transient one. */
-export function stallOf(error: unknown): Stall | undefined {
+function stallOf(error: unknown): Stall | undefined {
   if (error instanceof NotOwnedError) return { reason: 'NotOwned', message: error.message }
   if (error instanceof ControllerError)
     return { reason: 'BuildFailed', message: `${error.code}: ${error.message}` }

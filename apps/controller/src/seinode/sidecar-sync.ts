@@ -12,9 +12,9 @@ import { SIDECAR_CLIENT } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import type { SeiNode } from '../api/seinode.js'
 import { type NodeRef, SidecarCallError, type SidecarClient } from '../sidecar/client.js'
-import { decideStep, markReadyReissueId, nodeIdOf, type Plan, planFor } from '../sidecar/plan.js'
+import { decideStep, markReadyReissueId, nodeIdOf, type Plan, planFor, replayPlan } from '../sidecar/plan.js'
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown'
+type ConditionStatus = 'True' | 'False' | 'Unknown'
 
 export interface SidecarReadyView {
   readonly status: ConditionStatus
@@ -22,7 +22,7 @@ export interface SidecarReadyView {
   readonly message: string
 }
 
-export interface PlanRecord {
+interface PlanRecord {
   readonly initializedGeneration?: number
   readonly configuredGeneration: number
   readonly appliedOverridesHash: string
@@ -35,6 +35,8 @@ export interface SidecarObservation {
   readonly nodeId?: string
   readonly record?: PlanRecord
   readonly requeueAfterMs?: number
+  /** A plan's task is submitted or running (Reconciling=True). */
+  readonly isPlanRunning?: boolean
 }
 
 export interface SidecarSyncDeps {
@@ -43,7 +45,11 @@ export interface SidecarSyncDeps {
   readonly now: () => number
 }
 
-const FAILURE_REASON = { init: 'InitTaskFailed', reconfigure: 'ConfigTaskFailed' } as const
+const FAILURE_REASON = {
+  init: 'InitTaskFailed',
+  replay: 'InitTaskFailed',
+  reconfigure: 'ConfigTaskFailed',
+} as const
 /** Re-issued mark-ready ids tried per reconcile before giving up (one per sidecar restart). */
 const MAX_MARK_READY_REISSUES = 64
 
@@ -52,7 +58,7 @@ function isInitialized(node: SeiNode): boolean {
 }
 
 /** SidecarReady for a call that failed: an RBAC refusal is False with the proxy's text, no answer Unknown. */
-export function readinessOfError(error: unknown): SidecarReadyView {
+function readinessOfError(error: unknown): SidecarReadyView {
   if (error instanceof SidecarCallError) {
     if (error.kind === 'unauthorized')
       return { status: 'False', reason: 'Unauthorized', message: error.message }
@@ -64,14 +70,22 @@ export function readinessOfError(error: unknown): SidecarReadyView {
           ? 'Timeout'
           : error.kind === 'no_token'
             ? 'NoToken'
-            : 'SidecarError'
+            : error.kind === 'bad_address'
+              ? 'BadAddress'
+              : 'SidecarError'
     return { status: 'Unknown', reason, message: error.message }
   }
   throw error
 }
 
 type Walk =
-  | { readonly kind: 'pending'; readonly step: string; readonly nodeId?: string; readonly isRetry: boolean }
+  | {
+      readonly kind: 'pending'
+      readonly step: string
+      readonly nodeId?: string
+      readonly isRetry: boolean
+      readonly isJustSubmitted: boolean
+    }
   | {
       readonly kind: 'failed'
       readonly message: string
@@ -84,6 +98,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
   const { client } = deps
   const pollMs = deps.pollPeriodMs
   const taskPollMs = Math.min(SIDECAR_CLIENT.taskPollMs, pollMs)
+  const submittedPollMs = Math.min(SIDECAR_CLIENT.submittedPollMs, pollMs)
 
   const walk = async (ref: NodeRef, plan: Plan, log: Logger): Promise<Walk> => {
     let nodeId: string | undefined
@@ -101,10 +116,12 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
           { taskId: step.id, type: step.type, plan: plan.kind, generation: plan.generation },
           'task submitted',
         )
-        return { kind: 'pending', step: step.type, isRetry: false, ...found }
+        return { kind: 'pending', step: step.type, isRetry: false, isJustSubmitted: true, ...found }
       }
-      if (decision.kind === 'wait')
-        return { kind: 'pending', step: step.type, isRetry: (task?.run ?? 1) > 1, ...found }
+      if (decision.kind === 'wait') {
+        const isRetry = (task?.run ?? 1) > 1
+        return { kind: 'pending', step: step.type, isRetry, isJustSubmitted: false, ...found }
+      }
       const message = `${step.type} (task ${step.id}, run ${task?.run ?? 1}) failed: ${decision.error}`
       if (decision.retryInMs <= 0) {
         await client.submit(ref, step)
@@ -133,12 +150,12 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
   /** Talks to the node's sidecar; never throws for a sidecar failure (it becomes the observation). */
   return async (node: SeiNode, log: Logger): Promise<SidecarObservation> => {
     const ref: NodeRef = { namespace: node.metadata.namespace ?? 'default', name: node.metadata.name }
-    const plan = planFor(node)
     let failureSoFar: SidecarObservation['taskFailure']
     let nodeId: string | undefined
     let record: PlanRecord | undefined
     try {
       let status = await client.status(ref)
+      const plan = planFor(node) ?? (status === 'Initializing' ? replayPlan(node) : undefined)
       if (plan !== undefined) {
         const walked = await walk(ref, plan, log)
         nodeId = walked.nodeId
@@ -168,14 +185,19 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
             ),
             ...keep,
             ...(nodeId === undefined ? {} : { nodeId }),
-            requeueAfterMs: taskPollMs,
+            requeueAfterMs: walked.isJustSubmitted ? submittedPollMs : taskPollMs,
+            isPlanRunning: true,
           }
         }
-        record = {
-          ...(plan.kind === 'init' ? { initializedGeneration: plan.generation } : {}),
-          configuredGeneration: plan.generation,
-          appliedOverridesHash: plan.overridesHash,
-        }
+        // A replay re-applies what is recorded: nothing new to record (but a fresh key's node id).
+        record =
+          plan.kind === 'replay'
+            ? undefined
+            : {
+                ...(plan.kind === 'init' ? { initializedGeneration: plan.generation } : {}),
+                configuredGeneration: plan.generation,
+                appliedOverridesHash: plan.overridesHash,
+              }
         log.info({ plan: plan.kind, generation: plan.generation }, 'plan complete')
         // The plan's own mark-ready may just have flipped it.
         status = await client.status(ref)
@@ -203,7 +225,7 @@ export function createSidecarSync(deps: SidecarSyncDeps) {
           message: 'the sidecar reports Initializing (restarted?): mark-ready re-issued',
         },
         ...found,
-        requeueAfterMs: taskPollMs,
+        requeueAfterMs: submittedPollMs,
       }
     } catch (error) {
       const view = readinessOfError(error)

@@ -15,7 +15,7 @@ import type { NodeCaches } from './reconciler.js'
 export const OWNED_RESOURCES = [RESOURCES.statefulSet, RESOURCES.service, RESOURCES.configMap] as const
 
 /** The key of the SeiNode an owned object belongs to, if any. */
-export function ownerKey(object: KubeObject): string | undefined {
+function ownerKey(object: KubeObject): string | undefined {
   const ns = object.metadata.namespace ?? ''
   const owner = controllerOf(object)
   if (owner !== undefined) return owner.kind === RESOURCES.seiNode.kind ? `${ns}/${owner.name}` : undefined

@@ -9,7 +9,7 @@ import { ROLE_BLOCKS, roleBlockOf } from '@sei-k8s/contract'
 import type { Phase, SeiNode, SeiNodeStatus } from '../api/seinode.js'
 import type { SidecarObservation } from './sidecar-sync.js'
 
-export type Condition = NonNullable<SeiNodeStatus['conditions']>[number]
+type Condition = NonNullable<SeiNodeStatus['conditions']>[number]
 
 /** Why reconcile could not make progress: the API server's (or a guard's) reason and message. */
 export interface Stall {
@@ -34,7 +34,7 @@ export interface StatusInput {
   readonly sidecar?: SidecarObservation | undefined
 }
 
-export const CONDITION_TYPES = {
+const CONDITION_TYPES = {
   ready: 'Ready',
   reconciling: 'Reconciling',
   stalled: 'Stalled',
@@ -46,7 +46,7 @@ function isPaused(node: SeiNode): boolean {
 }
 
 /** The phase: Failed when stalled, Paused, Running once the pod is ready, Initializing, else Pending. */
-export function phaseOf(input: StatusInput): Phase {
+function phaseOf(input: StatusInput): Phase {
   if (input.stall !== undefined) return 'Failed'
   if (isPaused(input.node)) return 'Paused'
   if ((input.statefulSet?.status?.readyReplicas ?? 0) >= 1) return 'Running'
@@ -92,13 +92,18 @@ function drafts(input: StatusInput, phase: Phase): Draft[] {
                   reason: 'SidecarNotReady',
                   message: `the node pod is ready; SidecarReady is ${sidecarReady?.status ?? 'unknown'}${sidecarReady === undefined ? '' : ` (${sidecarReady.reason}: ${sidecarReady.message})`}`,
                 }
-  const isProgressing = stall === undefined && (phase === 'Pending' || phase === 'Initializing')
+  const isPlanRunning = input.sidecar?.isPlanRunning === true
+  const isProgressing =
+    stall === undefined && (phase === 'Pending' || phase === 'Initializing' || isPlanRunning)
   const reconciling: Draft = isProgressing
     ? {
         type: CONDITION_TYPES.reconciling,
         status: 'True',
         reason: 'Progressing',
-        message: 'waiting for the node pod to become ready',
+        message:
+          phase === 'Pending' || phase === 'Initializing'
+            ? 'waiting for the node pod to become ready'
+            : `sidecar plan running: ${input.sidecar?.sidecarReady.message ?? ''}`,
       }
     : { type: CONDITION_TYPES.reconciling, status: 'False', reason: 'Reconciled', message: '' }
   const stalled: Draft =

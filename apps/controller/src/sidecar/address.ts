@@ -29,7 +29,7 @@ export function fillTemplate(template: string, namespace: string, name: string, 
 }
 
 /** PURE: validates a URL map document; returns the problems (empty when valid). */
-export function parseUrlMap(text: string, path: string): Map<string, string> {
+function parseUrlMap(text: string, path: string): Map<string, string> {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

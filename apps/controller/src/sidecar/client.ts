@@ -6,6 +6,8 @@
  * re-reads the token file and retries once (the kubelet may just have rotated it).
  */
 import { SIDECAR_CLIENT, type SidecarOperation, TASK_API_PATHS, taskPath } from '@sei-k8s/contract'
+import { type Static, type TSchema, Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
 import type { SidecarAddressing } from './address.js'
 import type { TaskView } from './plan.js'
 import type { TokenSource } from './token.js'
@@ -19,6 +21,7 @@ export type SidecarErrorKind =
   | 'rejected'
   | 'server'
   | 'invalid_response'
+  | 'bad_address'
 
 /** A failed sidecar call. `status` is the HTTP status when a response arrived; `code` the sidecar's error code. */
 export class SidecarCallError extends Error {
@@ -61,7 +64,7 @@ export interface SidecarClientDeps {
   readonly token: TokenSource
   /** Called once per HTTP attempt with the response status (or a SIDECAR_NO_RESPONSE_CODES value). */
   readonly observe?: (operation: SidecarOperation, code: string, seconds: number) => void
-  readonly timeoutsMs?: Partial<typeof SIDECAR_CLIENT.timeoutsMs>
+  readonly timeoutsMs?: Partial<Record<keyof typeof SIDECAR_CLIENT.timeoutsMs, number>>
 }
 
 /** JSON with bigint values written as plain integers (int64 overrides reach app.toml exactly). */
@@ -72,6 +75,21 @@ export function encodeJson(value: unknown): string {
     '$1',
   )
 }
+
+/** The sidecar's answers, validated at the edge (unknown fields pass: a newer sidecar may add some). */
+const StatusAnswer = Type.Object({
+  status: Type.Union([Type.Literal('Ready'), Type.Literal('Initializing')]),
+})
+const NodeIdAnswer = Type.Object({ nodeId: Type.String({ minLength: 1 }) })
+const TaskAnswer = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  status: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('failed')]),
+  run: Type.Integer({ minimum: 1 }),
+  result: Type.Optional(Type.Unknown()),
+  error: Type.Optional(Type.String()),
+  completedAt: Type.Optional(Type.String()),
+})
 
 interface Reply {
   readonly status: number
@@ -170,23 +188,37 @@ export function createSidecarClient(deps: SidecarClientDeps): SidecarClient {
     path: string,
     init: { method: string; body?: string; timeoutMs: number },
   ): Promise<Reply> => {
-    const url = `${deps.addressing.baseUrl(node.namespace, node.name)}${path}`
+    let url: string
+    try {
+      url = `${deps.addressing.baseUrl(node.namespace, node.name)}${path}`
+    } catch (error) {
+      throw new SidecarCallError('bad_address', (error as Error).message, undefined, undefined, {
+        cause: error,
+      })
+    }
     const first = await attempt(operation, url, { ...init, fresh: false })
     if (first.status !== 401) return first
     return attempt(operation, url, { ...init, fresh: true })
   }
 
-  const json = (operation: SidecarOperation, url: string, text: string): Record<string, unknown> => {
+  const parse = <T extends TSchema>(
+    schema: T,
+    operation: SidecarOperation,
+    path: string,
+    text: string,
+  ): Static<T> => {
+    let body: unknown
     try {
-      const body: unknown = JSON.parse(text)
-      if (typeof body === 'object' && body !== null && !Array.isArray(body))
-        return body as Record<string, unknown>
+      body = JSON.parse(text)
     } catch {
-      // reported below
+      body = undefined
     }
+    if (Value.Check(schema, body)) return body
+    const first = body === undefined ? 'not JSON' : [...Value.Errors(schema, body)][0]
+    const why = typeof first === 'string' ? first : `${first?.path || '/'}: ${first?.message}`
     throw new SidecarCallError(
       'invalid_response',
-      `${operation} ${url}: not a JSON object: ${text.slice(0, 200)}`,
+      `${operation} ${path}: unexpected answer (${why}): ${text.slice(0, 200)}`,
     )
   }
 
@@ -197,11 +229,7 @@ export function createSidecarClient(deps: SidecarClientDeps): SidecarClient {
         timeoutMs: timeouts.status,
       })
       if (reply.status !== 200) throw failureOf('status', TASK_API_PATHS.status, reply)
-      const status = json('status', TASK_API_PATHS.status, reply.text)['status']
-      if (status !== 'Ready' && status !== 'Initializing') {
-        throw new SidecarCallError('invalid_response', `status: unknown status ${JSON.stringify(status)}`)
-      }
-      return status
+      return parse(StatusAnswer, 'status', TASK_API_PATHS.status, reply.text).status
     },
     async nodeId(node) {
       const reply = await call('node-id', node, TASK_API_PATHS.nodeId, {
@@ -209,10 +237,7 @@ export function createSidecarClient(deps: SidecarClientDeps): SidecarClient {
         timeoutMs: timeouts.nodeId,
       })
       if (reply.status !== 200) throw failureOf('node-id', TASK_API_PATHS.nodeId, reply)
-      const id = json('node-id', TASK_API_PATHS.nodeId, reply.text)['nodeId']
-      if (typeof id !== 'string')
-        throw new SidecarCallError('invalid_response', 'node-id: no nodeId in the answer')
-      return id
+      return parse(NodeIdAnswer, 'node-id', TASK_API_PATHS.nodeId, reply.text).nodeId
     },
     async submit(node, task) {
       const reply = await call('submit', node, TASK_API_PATHS.tasks, {
@@ -227,22 +252,15 @@ export function createSidecarClient(deps: SidecarClientDeps): SidecarClient {
       const reply = await call('get', node, path, { method: 'GET', timeoutMs: timeouts.get })
       if (reply.status === 404 && errorBody(reply.text).code === 'TASK_NOT_FOUND') return undefined
       if (reply.status !== 200) throw failureOf('get', path, reply)
-      const body = json('get', path, reply.text)
-      const status = body['status']
-      if (status !== 'running' && status !== 'completed' && status !== 'failed') {
-        throw new SidecarCallError(
-          'invalid_response',
-          `get ${path}: unknown task status ${JSON.stringify(status)}`,
-        )
-      }
+      const task = parse(TaskAnswer, 'get', path, reply.text)
       return {
-        id: String(body['id'] ?? id),
-        type: String(body['type'] ?? ''),
-        status,
-        run: typeof body['run'] === 'number' ? body['run'] : 1,
-        ...(body['result'] === undefined ? {} : { result: body['result'] }),
-        ...(typeof body['error'] === 'string' ? { error: body['error'] } : {}),
-        ...(typeof body['completedAt'] === 'string' ? { completedAt: body['completedAt'] } : {}),
+        id: task.id,
+        type: task.type,
+        status: task.status,
+        run: task.run,
+        ...(task.result === undefined ? {} : { result: task.result }),
+        ...(task.error === undefined ? {} : { error: task.error }),
+        ...(task.completedAt === undefined ? {} : { completedAt: task.completedAt }),
       }
     },
   }

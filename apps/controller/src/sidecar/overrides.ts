@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto'
 import { canonical } from '../seinode/status.js'
 
-export const CONFIG_FILE_PREFIXES = { app: 'app.toml', config: 'config.toml', client: 'client.toml' } as const
+const CONFIG_FILE_PREFIXES = { app: 'app.toml', config: 'config.toml', client: 'client.toml' } as const
 const DEFAULT_FILE = 'config.toml'
 
-export type TomlScalar = string | number | bigint | boolean
+type TomlScalar = string | number | bigint | boolean
 export interface TomlTable {
   [key: string]: TomlScalar | TomlTable
 }

@@ -14,9 +14,10 @@ import type { SeiNode } from '../api/seinode.js'
 import { overridesHash, overridesPatch } from './overrides.js'
 import { taskId } from './task-id.js'
 
-export type PlanKind = 'init' | 'reconfigure'
+/** `replay`: the init plan of `status.initializedGeneration` again (see replayPlan). */
+type PlanKind = 'init' | 'reconfigure' | 'replay'
 
-export interface PlanStep {
+interface PlanStep {
   readonly id: string
   readonly type: SidecarTaskType
   readonly params: Readonly<Record<string, unknown>>
@@ -29,38 +30,58 @@ export interface Plan {
   readonly steps: readonly PlanStep[]
 }
 
+type StepList = readonly (readonly [SidecarTaskType, Record<string, unknown>])[]
+
+function stepsOf(node: SeiNode, generation: number, list: StepList): PlanStep[] {
+  const uid = node.metadata.uid ?? ''
+  return list.map(([type, params], index) => ({ id: taskId(uid, generation, type, index), type, params }))
+}
+
+function initSteps(node: SeiNode, generation: number): PlanStep[] {
+  const T = SIDECAR_TASK_TYPES
+  return stepsOf(node, generation, [
+    [T.generateIdentity, { chainId: node.spec.chainId, moniker: node.metadata.name }],
+    [T.configPatch, overridesPatch(node.spec.overrides)],
+    [T.configValidate, {}],
+    [T.markReady, {}],
+  ])
+}
+
 /** The plan the node needs, or undefined when its sidecar is configured as its spec says. */
 export function planFor(node: SeiNode): Plan | undefined {
-  const uid = node.metadata.uid ?? ''
   const generation = node.metadata.generation ?? 0
   const hash = overridesHash(node.spec.overrides)
-  const patch = overridesPatch(node.spec.overrides)
-  const T = SIDECAR_TASK_TYPES
-  const steps = (list: readonly (readonly [SidecarTaskType, Record<string, unknown>])[]): PlanStep[] =>
-    list.map(([type, params], index) => ({ id: taskId(uid, generation, type, index), type, params }))
   if (node.status?.initializedGeneration === undefined) {
-    return {
-      kind: 'init',
-      generation,
-      overridesHash: hash,
-      steps: steps([
-        [T.generateIdentity, { chainId: node.spec.chainId, moniker: node.metadata.name }],
-        [T.configPatch, patch],
-        [T.configValidate, {}],
-        [T.markReady, {}],
-      ]),
-    }
+    return { kind: 'init', generation, overridesHash: hash, steps: initSteps(node, generation) }
   }
   if (node.status.appliedOverridesHash === hash) return undefined
+  const T = SIDECAR_TASK_TYPES
   return {
     kind: 'reconfigure',
     generation,
     overridesHash: hash,
-    steps: steps([
-      [T.configPatch, patch],
+    steps: stepsOf(node, generation, [
+      [T.configPatch, overridesPatch(node.spec.overrides)],
       [T.configValidate, {}],
       [T.restartSeid, {}],
     ]),
+  }
+}
+
+/**
+ * For an initialised node whose sidecar reports Initializing: the init plan's ids of
+ * `status.initializedGeneration` with the current (applied) overrides. On the sidecar's kept task store
+ * every step is completed (four GETs, nothing runs); on a fresh volume (a replaced PVC: no node key, no
+ * tasks) they are unknown, so the node is initialised again instead of only being marked ready.
+ */
+export function replayPlan(node: SeiNode): Plan | undefined {
+  const generation = node.status?.initializedGeneration
+  if (generation === undefined) return undefined
+  return {
+    kind: 'replay',
+    generation,
+    overridesHash: overridesHash(node.spec.overrides),
+    steps: initSteps(node, generation),
   }
 }
 

@@ -88,17 +88,25 @@ describe('kube-rbac-proxy as rendered, in front of the sidecar tasks listener', 
     const auth = { authorization: `Bearer ${token}`, 'X-Remote-User': 'system:admin' }
     expect(await call('POST', TASK_API_PATHS.tasks, auth)).toBe(200)
     expect(await call('GET', '/v0/tasks/0b6c1c1e-1111-4c1c-8c1c-000000000001', auth)).toBe(200)
-    expect(await call('DELETE', '/v0/tasks/0b6c1c1e-1111-4c1c-8c1c-000000000001', auth)).toBe(200)
-    const last = seen.slice(-3)
+    const last = seen.slice(-2)
     expect(last.map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST /v0/tasks',
       'GET /v0/tasks/0b6c1c1e-1111-4c1c-8c1c-000000000001',
-      'DELETE /v0/tasks/0b6c1c1e-1111-4c1c-8c1c-000000000001',
     ])
     for (const r of last) {
       expect(r.headers['x-remote-user']).toBe(
         `system:serviceaccount:${CONTROLLER.namespace}:${CONTROLLER.serviceAccount}`,
       )
     }
+  })
+
+  it('refuses DELETE to the controller: the task-submitter role grants only what it calls (create, get)', async () => {
+    const token = await plane.createServiceAccountToken(CONTROLLER.namespace, CONTROLLER.serviceAccount)
+    const before = seen.length
+    const status = await call('DELETE', '/v0/tasks/0b6c1c1e-1111-4c1c-8c1c-000000000001', {
+      authorization: `Bearer ${token}`,
+    })
+    expect(status).toBe(403)
+    expect(seen.length).toBe(before)
   })
 })

@@ -18,7 +18,7 @@ import { buildLeaderElectionRole, buildManagerRole } from '../../src/manifests/r
 import { DEFAULT_PLATFORM } from '../../src/platform.js'
 import { run } from '../../src/run.js'
 import { connectPlane, inNamespace, readExample } from './helpers.js'
-import { getObject, waitFor, writeTokenKubeconfig } from './run-helpers.js'
+import { CLOSED_SIDECAR_URL, getObject, waitFor, writeTokenKubeconfig } from './run-helpers.js'
 
 const plane = connectPlane()
 const dir = mkdtempSync(join(tmpdir(), 'sei-controller-rbac-'))
@@ -64,6 +64,7 @@ describe('run with the shipped ServiceAccount', () => {
         metricsPort: 0,
         bindAddress: '127.0.0.1',
         watchdogMs: 60_000,
+        sidecarUrlTemplate: CLOSED_SIDECAR_URL,
         onCall: record,
       },
       log,

@@ -10,9 +10,11 @@ import type { ControlPlaneClient, KubeObject } from '@sei-k8s/testenv'
 import { buildSeiNodeCrd } from '../../src/api/crd.js'
 
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url))
-export const MAIN = join(PACKAGE_DIR, 'dist', 'main.js')
+const MAIN = join(PACKAGE_DIR, 'dist', 'main.js')
+/** Where no sidecar listens (port 1 on loopback): the default of tests that run none. */
+export const CLOSED_SIDECAR_URL = 'http://127.0.0.1:1'
 
-export interface LogLine {
+interface LogLine {
   readonly level: number
   readonly msg: string
   readonly key?: string
@@ -60,6 +62,10 @@ export async function startController(options: {
       '--health-port=0',
       '--metrics-port=0',
       '--bind-address=127.0.0.1',
+      // Tests that run no sidecar: a closed loopback port, never a DNS lookup of *.svc.cluster.local.
+      ...(options.args.some((a) => a.startsWith('--sidecar-url-template'))
+        ? []
+        : [`--sidecar-url-template=${CLOSED_SIDECAR_URL}`]),
       ...options.args,
     ],
     { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] },

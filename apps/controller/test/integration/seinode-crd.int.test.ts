@@ -139,7 +139,7 @@ describe('SeiNode CRD on a real apiserver', () => {
       )
       const offline = validateSeiNode(value)
       expect(offline.ok).toBe(false)
-      // Offline names map keys too (`spec.overrides[a..b]`); the API names the map.
+      // Offline names map keys too (`spec.overrides["a..b"]`); the API names the map.
       if (!offline.ok)
         expect(offline.errors.some((e) => e.path === field || e.path.startsWith(`${field}[`))).toBe(true)
     },

@@ -26,7 +26,7 @@ import { storeCall, storeError } from './store-errors.js'
 import { parseSubmission } from './submission.js'
 
 /** `GET TASK_API_PATHS.tasks` returns at most this many, newest first (as the Go sidecar). */
-export const LIST_LIMIT = 100
+const LIST_LIMIT = 100
 const OUTCOME_RETRY_MS = 1000
 
 export interface TaskMetricsSink {

@@ -1,19 +1,7 @@
 /** Schema validation with messages that name the offending field, for 400 responses. */
+import { formatJsonPointer } from '@sei-k8s/contract'
 import type { TSchema } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
-
-/** `/files/app.toml` → `files["app.toml"]`; `/a/0/b` → `a[0].b`, rooted at `root`. */
-export function formatPath(root: string, pointer: string): string {
-  if (pointer === '') return root
-  let out = root
-  for (const raw of pointer.split('/').slice(1)) {
-    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~')
-    if (/^[0-9]+$/.test(part)) out += `[${part}]`
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) out += `.${part}`
-    else out += `[${JSON.stringify(part)}]`
-  }
-  return out
-}
 
 /**
  * Returns undefined when `value` satisfies `schema`, else one message naming the first bad field and,
@@ -28,7 +16,7 @@ export function validationError(schema: TSchema, value: unknown, root: string): 
 
 /** `field: message (got value)` for one TypeBox failure; `errorMessage` on a schema overrides the text. */
 export function describeFailure(root: string, failure: ValueError): string {
-  const field = formatPath(root, failure.path)
+  const field = formatJsonPointer(failure.path, root)
   const custom = (failure.schema as { errorMessage?: unknown }).errorMessage
   const message = typeof custom === 'string' ? custom : failure.message
   const value = failure.value

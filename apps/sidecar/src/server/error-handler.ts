@@ -7,7 +7,7 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { ERRORS, type ErrorCode, publicMessage, SidecarError } from '../errors.js'
 
-export interface ErrorBody {
+interface ErrorBody {
   readonly error: string
   readonly code: ErrorCode
 }

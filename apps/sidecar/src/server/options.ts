@@ -4,7 +4,7 @@ import { type FastifyHttpOptions, type FastifyReply, LogController } from 'fasti
 import type { Logger } from 'pino'
 import { handleClientError, toErrorResponse } from './error-handler.js'
 
-export const LIMITS = {
+const LIMITS = {
   /** Request headers above this get 431 (design §4.3). */
   maxHeaderBytes: 32 * 1024,
   /** Task bodies are small JSON; config patches are the largest. Above this: 413. */

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import { freePort } from '@sei-k8s/testenv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  freePort,
   IDENTITY,
   MAIN,
   makeHome,

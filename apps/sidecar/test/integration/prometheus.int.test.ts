@@ -2,9 +2,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { freePort } from '@sei-k8s/testenv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  freePort,
   makeHome,
   missingPrerequisite,
   type SidecarProcess,

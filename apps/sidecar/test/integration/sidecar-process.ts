@@ -1,22 +1,12 @@
 /** Starts the built sidecar (the bundled bin, `dist/bundle/sei-sidecar.cjs`) as a real process on free loopback ports. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@sei-k8s/testenv'
 
 export const MAIN = fileURLToPath(new URL('../../dist/bundle/sei-sidecar.cjs', import.meta.url))
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (typeof address !== 'object' || address === null) throw new Error('no port')
-  return address.port
-}
 
 export function makeHome(): { home: string; remove: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'sidecar-int-'))
@@ -90,7 +80,7 @@ export async function startSidecar(options: StartOptions): Promise<SidecarProces
   return sidecar
 }
 
-export async function waitForStartup(sidecar: SidecarProcess, timeoutMs = 15_000): Promise<void> {
+async function waitForStartup(sidecar: SidecarProcess, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let hasExited = false
   void sidecar.exited.then(() => {

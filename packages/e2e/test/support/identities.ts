@@ -64,7 +64,7 @@ export async function grantTaskApi(
 }
 
 /** Whether the apiserver allows `user` the verb on the attributes (a SubjectAccessReview, as admin). */
-export async function isAllowed(
+async function isAllowed(
   plane: ControlPlaneClient,
   user: string,
   verb: string,

@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util'
 import type { OptionName } from '../input.js'
 
-export const OUTPUT_FORMATS = ['yaml', 'json'] as const
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+const OUTPUT_FORMATS = ['yaml', 'json'] as const
+type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 export type CliCommand =
   | { readonly kind: 'help' }

@@ -14,7 +14,7 @@ export interface CliIo {
   readonly stderr: (text: string) => void
 }
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const
 
 const HINT = "run 'sei-policy --help' for the options\n"
 
@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** `--node-cidr "10.0.0.1/16": has host bits set; …` — the flag the user typed, not the option key. */
-export function formatFlagIssue(issue: OptionIssue): string {
+function formatFlagIssue(issue: OptionIssue): string {
   const flag =
     issue.option in OPTION_FLAGS ? OPTION_FLAGS[issue.option as keyof typeof OPTION_FLAGS] : undefined
   if (flag === undefined) return `${issue.option}: ${issue.message}`

@@ -13,9 +13,9 @@ import type { IngressRule, PolicyPlan, Source } from '../rules.js'
 import { NODE_POD_SELECTOR } from './vanilla.js'
 
 /** The pod's own node: where its kubelet (and any host-network process there) connects from. */
-export const CILIUM_LOCAL_NODE_ENTITY = 'host'
+const CILIUM_LOCAL_NODE_ENTITY = 'host'
 /** Every other node of the cluster. */
-export const CILIUM_REMOTE_NODE_ENTITY = 'remote-node'
+const CILIUM_REMOTE_NODE_ENTITY = 'remote-node'
 
 /** Renders one plan: one Cilium rule per source, each with the plan rule's ports. */
 export function renderCilium(plan: PolicyPlan, metadata: ObjectMeta, namespace: string): CiliumNetworkPolicy {

@@ -21,8 +21,8 @@ export const CNI_PORTS = [
   ...Object.values(SEID_PORTS).map((p) => p.port),
 ].sort((a, b) => a - b)
 
-export const NODE_V4 = '10.0.0.5'
-export const NODE_V6 = 'fd00:10::5'
+const NODE_V4 = '10.0.0.5'
+const NODE_V6 = 'fd00:10::5'
 export const NODE_CIDRS = ['10.0.0.0/16', 'fd00:10::/64']
 
 /** Non-pod sources: the local node, another node, and addresses outside and inside the node CIDRs. */

@@ -90,10 +90,7 @@ export function httpsGet(url: string, headers: Record<string, string> = {}): Pro
  * A pod template shaped like a SeiNode pod: a native sidecar (init container with restartPolicy
  * Always) and a main container. Images are never pulled: kwok plays the kubelet.
  */
-export function podTemplate(
-  labels: Record<string, string>,
-  serviceAccountName?: string,
-): Record<string, unknown> {
+function podTemplate(labels: Record<string, string>, serviceAccountName?: string): Record<string, unknown> {
   return {
     metadata: { labels },
     spec: {

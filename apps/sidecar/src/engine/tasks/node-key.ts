@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-export const NODE_KEY_TYPE = 'tendermint/PrivKeyEd25519'
+const NODE_KEY_TYPE = 'tendermint/PrivKeyEd25519'
 
 /** `<home>/config/node_key.json`. */
 export function nodeKeyPath(home: string): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { defineTask, type TaskContext } from '../registry.js'
 
-export const SEID_PROCESS_NAME = 'seid'
+const SEID_PROCESS_NAME = 'seid'
 const POLL_MS = 100
 
 interface ProcInfo {

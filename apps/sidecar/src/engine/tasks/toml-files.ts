@@ -20,7 +20,7 @@ export function configFilePath(home: string, file: ConfigFile): string {
 
 export type TomlTable = Record<string, unknown>
 
-export function isTable(value: unknown): value is TomlTable {
+function isTable(value: unknown): value is TomlTable {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }
 
