@@ -115,9 +115,9 @@ describe('the init plan through the proxy', () => {
   }, async () => {
     expect(first.nodeId).toMatch(/^[0-9a-f]{40}$/)
     const namespace = await plane.createNamespace()
-    // full-node.yaml again (in a new namespace), its peers replaced by the first node's address. Not
-    // seed.yaml: a SeiNode without spec.overrides gets a config-patch the sidecar refuses (400, see README).
-    const example = parse(controllerExample('full-node.yaml')) as { spec: { peers?: string[] } }
+    // peered-full-node.yaml in another namespace, its example peer replaced by the first node's real
+    // address, as the example's comment tells a user to do.
+    const example = parse(controllerExample('peered-full-node.yaml')) as { spec: { peers?: string[] } }
     const peer = peerAddress(first.nodeId, first.name, first.namespace)
     example.spec.peers = [peer]
     const name = await applyExample(plane, stringify(example), namespace)
