@@ -143,6 +143,8 @@ export async function startSystem(
     throw error
   }
   const running = controller
+  // Set by stop(): a node still starting when the system stops (Ctrl-C) must not outlive it.
+  let isStopping = false
 
   async function runNode(namespace: string, name: string): Promise<RunningNode> {
     const key = `${namespace}/${name}`
@@ -161,6 +163,10 @@ export async function startSystem(
     const { pod, parts } = await readNodePod(plane, namespace, name)
     const init = seidInitArgs(pod.spec)
     const nodePod = await startNodePod(plane, parts, { initHome: (home) => initSeidHome(home, init) })
+    if (isStopping) {
+      await nodePod.stop()
+      throw new Error(`the system stopped while ${key} was starting`)
+    }
     const readiness = httpProbe(parts, CONTAINERS.sidecar, 'readinessProbe')
     let ready = false
     let stopped = false
@@ -204,6 +210,7 @@ export async function startSystem(
       nodes.delete(key)
     },
     async stop() {
+      isStopping = true
       const errors: unknown[] = []
       // The controller first: it must not call into proxies that are going away.
       await running.stop().catch((e: unknown) => errors.push(e))
