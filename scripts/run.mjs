@@ -4,7 +4,7 @@
 // missing, installs the workspace from the lockfile, then runs the requested job on Node 24.
 //
 //   node scripts/run.mjs test     lint, typecheck, unit tests, then integration tests
-//   node scripts/run.mjs demo     build every package, then run the demo
+//   node scripts/run.mjs demo [--keep]  build every package, then run the demo (packages/e2e)
 //   node scripts/run.mjs install  toolchain + frozen-lockfile install only
 //   node scripts/run.mjs <pnpm args…>   any pnpm command on the bootstrapped toolchain
 import { spawn, spawnSync } from 'node:child_process'
@@ -145,14 +145,27 @@ const jobs = {
     process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
     process.exit(status)
   },
-  demo() {
+  async demo(args) {
     install()
     pnpm([...TURBO, 'build', '--output-logs=errors-only'])
-    pnpm(['--filter', '@sei-k8s/contract', 'run', '--silent', 'table'])
+    // The demo itself runs as a direct child: Ctrl-C reaches it (and the processes it started) from the
+    // terminal, and this process waits for its clean-up instead of returning the prompt early.
+    log(`node packages/e2e/dist/demo.js ${args.join(' ')}`.trim())
+    const child = spawn('node', [join(ROOT, 'packages', 'e2e', 'dist', 'demo.js'), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: 'inherit',
+    })
+    const ignore = () => {}
+    process.on('SIGINT', ignore)
+    process.on('SIGTERM', (signal) => child.kill(signal))
+    child.on('error', (error) => fail(`could not start the demo: ${error.message}`))
+    child.on('close', (code, signal) => process.exit(code ?? (signal ? 130 : 1)))
   },
 }
 
 const [job = 'test', ...rest] = process.argv.slice(2)
 const known = jobs[job]
-if (known && rest.length === 0) await known()
+// Only the demo takes arguments of its own (`npm run demo -- --keep`).
+if (known && (rest.length === 0 || job === 'demo')) await known(rest)
 else pnpm([job, ...rest])

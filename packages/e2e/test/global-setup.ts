@@ -1,18 +1,8 @@
 /**
- * Makes sure the binaries this package runs (etcd, kube-apiserver, kube-rbac-proxy) are built before any
- * test file starts its own control plane. Like the controller's setup, it builds the pinned set only when
- * one of them is missing, so a failing build of a tool these tests never use cannot fail them.
+ * One cluster-mode control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, one kwok
+ * node) for the run, shared by the files that need workloads to come alive; testenv builds any missing
+ * binary first, printing progress. The trust-boundary file starts its own apiserver-only plane.
  */
-import { existsSync } from 'node:fs'
-import { binaryPaths, ensureBinaries } from '@sei-k8s/testenv'
+import { type ProvideTarget, setupControlPlane } from '@sei-k8s/testenv/vitest-setup'
 
-export default async function setup(): Promise<void> {
-  const paths = binaryPaths()
-  const needed = [paths.etcd, paths.kubeApiserver, paths.kubeRbacProxy]
-  if (needed.every((path) => existsSync(path))) return
-  await ensureBinaries({
-    log: (line) => {
-      process.stderr.write(`${line}\n`)
-    },
-  })
-}
+export default (project: ProvideTarget) => setupControlPlane(project, { cluster: { nodes: 1 } })

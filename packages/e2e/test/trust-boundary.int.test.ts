@@ -21,7 +21,11 @@ import {
 } from '@sei-k8s/contract'
 import { binaryPaths, type ControlPlane, isPidAlive, startControlPlane } from '@sei-k8s/testenv'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { request, waitFor } from './support/http.js'
+import { request, waitFor } from '../src/http.js'
+import { type NodePod, startNodePod } from '../src/node-pod.js'
+import { controllerExample } from '../src/package-files.js'
+import { listeningAddresses } from '../src/ports.js'
+import { everyPath, isPublicPath } from './support/every-path.js'
 import {
   type Caller,
   callerFor,
@@ -33,9 +37,6 @@ import {
 } from './support/identities.js'
 import { installRbac } from './support/install-rbac.js'
 import { sampleValue } from './support/metrics-text.js'
-import { type NodePod, startNodePod } from './support/node-pod.js'
-import { controllerExample } from './support/package-files.js'
-import { listeningAddresses } from './support/ports.js'
 import { httpProbe, type RenderedHttpProbe, type RenderedPod, renderPod } from './support/rendered-pod.js'
 
 /** Non-default sidecar ports (17777/19100): proves every port follows the SeiNode, not a default. */
@@ -79,19 +80,6 @@ async function permittedCaller(): Promise<Caller> {
 
 function viaProxy(method: string, path: string, options: Parameters<typeof request>[3] = {}) {
   return request(pod.proxy.url, method, path, options)
-}
-
-/** Every path of both listeners, with the verbs the task API uses; a POST that would flip readiness. */
-function everyPath(): [string, string, unknown?][] {
-  return [
-    ['POST', TASK_API_PATHS.tasks, { type: 'mark-not-ready' }],
-    ['GET', TASK_API_PATHS.tasks],
-    ['GET', taskPath(readyTaskId)],
-    ['DELETE', taskPath(readyTaskId)],
-    ['GET', TASK_API_PATHS.status],
-    ['GET', TASK_API_PATHS.nodeId],
-    ...Object.values(PUBLIC_PATHS).map((path): [string, string] => ['GET', path]),
-  ]
 }
 
 describe('a node pod rendered from a SeiNode, composed from the real sidecar, proxy and apiserver', () => {
@@ -187,7 +175,7 @@ describe('a node pod rendered from a SeiNode, composed from the real sidecar, pr
 
   it('refuses a ServiceAccount without the task-submitter role with 403 on every path', async () => {
     const stranger = await freshCaller(plane, callersNamespace, 'stranger')
-    for (const [method, path, body] of everyPath()) {
+    for (const [method, path, body] of everyPath(readyTaskId)) {
       const res = await viaProxy(method, path, { token: stranger.token, body })
       expect(res.status, `${method} ${path}`).toBe(403)
     }
@@ -197,7 +185,7 @@ describe('a node pod rendered from a SeiNode, composed from the real sidecar, pr
     const forged = {
       [HEADERS.remoteUser]: serviceAccountUser(CONTROLLER.namespace, CONTROLLER.serviceAccount),
     }
-    for (const [method, path, body] of everyPath()) {
+    for (const [method, path, body] of everyPath(readyTaskId)) {
       expect((await viaProxy(method, path, { body })).status, `${method} ${path}`).toBe(401)
       expect((await viaProxy(method, path, { body, headers: forged })).status, `${method} ${path}`).toBe(401)
     }
@@ -237,9 +225,7 @@ describe('a node pod rendered from a SeiNode, composed from the real sidecar, pr
     const identity = {
       [HEADERS.remoteUser]: serviceAccountUser(CONTROLLER.namespace, CONTROLLER.serviceAccount),
     }
-    for (const [method, path, body] of everyPath().filter(
-      ([, p]) => !Object.values(PUBLIC_PATHS).includes(p as never),
-    )) {
+    for (const [method, path, body] of everyPath(readyTaskId).filter(([, p]) => !isPublicPath(p))) {
       const res = await request(pod.publicUrl, method, path, { body, headers: identity })
       expect(res.status, `${method} ${path}`).toBe(404)
     }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { CONTROLLER_RBAC, type ResourceAttributes } from '@sei-k8s/contract'
 import type { ControlPlaneClient, KubeObject } from '@sei-k8s/testenv'
 import { parse } from 'yaml'
-import { waitFor } from './http.js'
+import { waitFor } from '../../src/http.js'
 
 export interface Caller {
   readonly namespace: string

@@ -7,7 +7,7 @@
 import { CONTAINERS } from '@sei-k8s/contract'
 import { type ControlPlaneClient, freePorts, type RbacProxy, startRbacProxy } from '@sei-k8s/testenv'
 import { type HttpResult, request, waitFor } from './http.js'
-import { httpProbe, type RenderedHttpProbe, type RenderedPod } from './rendered-pod.js'
+import { httpProbe, type RenderedHttpProbe, type RenderedPod } from './pod-parts.js'
 import { type SidecarProcess, startSidecarProcess } from './sidecar-process.js'
 
 export interface NodePod extends AsyncDisposable {
@@ -28,7 +28,11 @@ export interface NodePod extends AsyncDisposable {
 }
 
 /** Starts sidecar then proxy; a failed start stops what already started. */
-export async function startNodePod(plane: ControlPlaneClient, rendered: RenderedPod): Promise<NodePod> {
+export async function startNodePod(
+  plane: ControlPlaneClient,
+  rendered: RenderedPod,
+  options: { readonly initHome?: (home: string) => void } = {},
+): Promise<NodePod> {
   const [tasksPort = 0, publicPort = 0] = await freePorts(2)
   const portMap = new Map([
     [rendered.tasksPort, tasksPort],
@@ -40,7 +44,7 @@ export async function startNodePod(plane: ControlPlaneClient, rendered: Rendered
     return port
   }
   const probe = (p: RenderedHttpProbe) => request(`http://127.0.0.1:${actualPort(p.port)}`, 'GET', p.path)
-  const sidecar = startSidecarProcess({ renderedEnv: rendered.sidecarEnv, tasksPort, publicPort })
+  const sidecar = startSidecarProcess({ renderedEnv: rendered.sidecarEnv, tasksPort, publicPort, ...options })
   try {
     const startup = httpProbe(rendered, CONTAINERS.sidecar, 'startupProbe')
     await waitFor('the sidecar startup probe', async () => {

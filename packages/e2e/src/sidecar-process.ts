@@ -28,11 +28,16 @@ export interface StartSidecarOptions {
   readonly renderedEnv: Readonly<Record<string, string>>
   readonly tasksPort: number
   readonly publicPort: number
+  /** Prepares SEI_HOME before the sidecar starts (what the pod's init container would leave there). */
+  readonly initHome?: (home: string) => void
+  /** A command the sidecar runs under, e.g. `ip netns exec NS` (it must exec, keeping the PID). */
+  readonly prefix?: readonly string[]
 }
 
 /** Spawns the sidecar; does not wait for it (the caller polls the rendered startup probe, like kubelet). */
 export function startSidecarProcess(options: StartSidecarOptions): SidecarProcess {
   const home = mkdtempSync(join(tmpdir(), 'sei-e2e-home-'))
+  options.initHome?.(home)
   const env = {
     ...options.renderedEnv,
     [ENV.sidecarPort]: String(options.tasksPort),
@@ -40,7 +45,8 @@ export function startSidecarProcess(options: StartSidecarOptions): SidecarProces
     [ENV.home]: home,
   }
   // No inherited environment: the process sees what the pod spec gives it and nothing else.
-  const child: ChildProcess = spawn(process.execPath, [sidecarMain()], {
+  const [command = process.execPath, ...args] = [...(options.prefix ?? []), process.execPath, sidecarMain()]
+  const child: ChildProcess = spawn(command, args, {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
