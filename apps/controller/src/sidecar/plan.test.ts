@@ -45,6 +45,18 @@ describe('planFor', () => {
     expect(plan?.steps[2]?.id).toBe(taskId('uid-1', 2, 'config-validate', 2))
   })
 
+  it('leaves config-patch out of the plans of a node without overrides', () => {
+    const init = planFor(withMeta(node({ chainId: 'test-1' }, 'alpha'), 2))
+    expect(init?.steps.map((s) => s.type)).toEqual(['generate-identity', 'config-validate', 'mark-ready'])
+    const cleared = planFor(
+      withMeta(node({}), 3, {
+        initializedGeneration: 1,
+        appliedOverridesHash: overridesHash({ 'mempool.size': '8000' }),
+      }),
+    )
+    expect(cleared?.steps.map((s) => s.type)).toEqual(['config-validate', 'restart-seid'])
+  })
+
   it('needs nothing once initialised with these overrides, whatever else changed (image, generation)', () => {
     const overrides = { 'mempool.size': '8000' }
     const n = withMeta(node({ overrides, image: 'seid:v2' }), 5, {

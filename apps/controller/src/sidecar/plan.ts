@@ -1,8 +1,8 @@
 /**
  * PURE: which plan a SeiNode needs now, its steps, and what to do about one task as the sidecar reports it.
  *
- * - `init` (until `status.initializedGeneration` is set): generate-identity → config-patch (spec.overrides)
- *   → config-validate → mark-ready.
+ * - `init` (until `status.initializedGeneration` is set): generate-identity → config-patch (spec.overrides;
+ *   left out when there are none) → config-validate → mark-ready.
  * - `reconfigure` (initialised, and the overrides' hash differs from `status.appliedOverridesHash`):
  *   config-patch → config-validate → restart-seid. Keyed by the overrides, not the generation, so an image
  *   change or a resync restarts nothing.
@@ -37,11 +37,17 @@ function stepsOf(node: SeiNode, generation: number, list: StepList): PlanStep[] 
   return list.map(([type, params], index) => ({ id: taskId(uid, generation, type, index), type, params }))
 }
 
+/** The config-patch step of the overrides, or none: the sidecar refuses a patch of no files (400). */
+function patchSteps(node: SeiNode): StepList {
+  const patch = overridesPatch(node.spec.overrides)
+  return Object.keys(patch.files).length === 0 ? [] : [[SIDECAR_TASK_TYPES.configPatch, patch]]
+}
+
 function initSteps(node: SeiNode, generation: number): PlanStep[] {
   const T = SIDECAR_TASK_TYPES
   return stepsOf(node, generation, [
     [T.generateIdentity, { chainId: node.spec.chainId, moniker: node.metadata.name }],
-    [T.configPatch, overridesPatch(node.spec.overrides)],
+    ...patchSteps(node),
     [T.configValidate, {}],
     [T.markReady, {}],
   ])
@@ -60,11 +66,7 @@ export function planFor(node: SeiNode): Plan | undefined {
     kind: 'reconfigure',
     generation,
     overridesHash: hash,
-    steps: stepsOf(node, generation, [
-      [T.configPatch, overridesPatch(node.spec.overrides)],
-      [T.configValidate, {}],
-      [T.restartSeid, {}],
-    ]),
+    steps: stepsOf(node, generation, [...patchSteps(node), [T.configValidate, {}], [T.restartSeid, {}]]),
   }
 }
 
