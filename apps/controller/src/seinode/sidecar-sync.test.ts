@@ -61,7 +61,7 @@ function fakeSidecar(options: { fail?: string; refuse?: SidecarCallError } = {})
 
 const log = pino({ level: 'silent' })
 const base: SeiNode = {
-  ...node({ chainId: 'test-1' }, 'alpha'),
+  ...node({ chainId: 'test-1', overrides: { 'mempool.size': '8000' } }, 'alpha'),
   metadata: { name: 'alpha', namespace: 'sei', uid: 'uid-1', generation: 1 },
 }
 /** Applies an observation to the node the way the status would record it. */
