@@ -12,6 +12,8 @@
 // sidecar call is a real fetch refused at once (its count and time are printed).
 // Prints figures; never fails on timing. Usage (after `pnpm run build`):
 //   pnpm --filter @sei-k8s/controller run bench:run [-- 200 1000]
+// Experiments: BENCH_CONCURRENCY=8 (controller and floor alike), BENCH_NODE_OPTIONS='--max-semi-space-size=1'
+// (the controller's NODE_OPTIONS instead of the contract's).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -29,7 +31,8 @@ const SIZES = process.argv
   .map(Number)
   .filter((n) => n > 0)
 const COUNTS = SIZES.length > 0 ? SIZES : [200, 1000]
-const CONCURRENCY = 4
+// The controller's default --concurrency (run-args.ts); BENCH_CONCURRENCY overrides it for experiments.
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4)
 const WRITES = [
   'statefulsets',
   'services',
@@ -114,7 +117,10 @@ function startController(plane, ns) {
       '--sidecar-url-template=http://127.0.0.1:1',
       `--sidecar-token-file=${TOKEN_FILE}`,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: APP_NODE_OPTIONS } },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? APP_NODE_OPTIONS },
+    },
   )
   const state = { child, created: 0, synced: undefined, metricsPort: 0, succeeded: 0 }
   let buffered = ''
