@@ -100,6 +100,9 @@ function histogram(text, name) {
   return { sum, count }
 }
 
+/** Set when a controller exits without being stopped; `until` then throws. */
+let unexpectedExit
+
 function startController(plane, ns) {
   const child = spawn(
     process.execPath,
@@ -122,7 +125,12 @@ function startController(plane, ns) {
       env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? APP_NODE_OPTIONS },
     },
   )
-  const state = { child, created: 0, synced: undefined, metricsPort: 0, succeeded: 0 }
+  const state = { child, created: 0, synced: undefined, metricsPort: 0, succeeded: 0, stopping: false }
+  // A controller that exits on its own (a bad flag, a crash) ends the bench instead of a long wait.
+  child.once('exit', (code, signal) => {
+    if (!state.stopping)
+      unexpectedExit = `controller exited (code ${code}, signal ${signal}) before it was stopped`
+  })
   let buffered = ''
   child.stdout.on('data', (chunk) => {
     buffered += chunk
@@ -144,6 +152,7 @@ function startController(plane, ns) {
 async function until(check, what, timeoutMs = 900_000) {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
+    if (unexpectedExit !== undefined) throw new Error(`${unexpectedExit}, waiting for ${what}`)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -161,6 +170,7 @@ async function reconcileCount(state) {
 }
 
 async function stop(state) {
+  state.stopping = true
   state.child.kill('SIGTERM')
   await new Promise((r) => state.child.once('exit', r))
 }
