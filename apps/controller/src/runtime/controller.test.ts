@@ -53,6 +53,22 @@ describe('controller outcome switch', () => {
     expect(await counter(metrics.registry, 'workqueue_retries_total', {})).toBe(1)
   })
 
+  it('requeues {requeue: true} with backoff, counted as result requeue, not as an error', async () => {
+    const { queue, clock, metrics, errors, options } = setup(async () => ({ requeue: true }))
+    queue.add('ns/a')
+    await processKey((await queue.get()) ?? '', options, signal)
+    expect(errors).toEqual([])
+    expect(queue.length).toBe(0)
+    clock.advance(5)
+    expect(queue.length).toBe(1)
+    const total = (result: string) =>
+      counter(metrics.registry, 'controller_runtime_reconcile_total', { result })
+    expect(await total('requeue')).toBe(1)
+    expect(await total('error')).toBe(0)
+    expect(await counter(metrics.registry, 'controller_runtime_reconcile_errors_total', {})).toBe(0)
+    expect(await counter(metrics.registry, 'workqueue_retries_total', {})).toBe(1)
+  })
+
   it('never retries a TerminalError', async () => {
     const { queue, clock, errors, options } = setup(async () => {
       throw new TerminalError('no')

@@ -5,6 +5,8 @@
  * - throws TerminalError → counted as an error, never retried, backoff forgotten;
  * - throws anything else → counted, requeued rate-limited (per-key backoff + overall bucket);
  * - returns `{requeueAfterMs}` → backoff forgotten, requeued after that delay;
+ * - returns `{requeue: true}` → requeued rate-limited like an error (per-key backoff, 5 ms first), but
+ *   counted as result `requeue`, not as an error, and not logged (an expected race, e.g. a stale cache);
  * - returns `{}` → success, backoff forgotten.
  * Every key is `done` in all cases, and a throw never kills a worker (the panic guard): programming
  * errors (TypeError, RangeError, ReferenceError, non-Error throws) are also counted as panics.
@@ -22,6 +24,8 @@ export type Reconciler = (key: string, signal: AbortSignal) => Promise<Reconcile
 export interface ReconcileOutcome {
   /** Run this key again after this many milliseconds (e.g. to poll something that has no watch). */
   readonly requeueAfterMs?: number
+  /** Run this key again soon, with the queue's backoff (not an error: nothing is logged). */
+  readonly requeue?: boolean
 }
 
 /** An error that retrying cannot fix (the reconciler already reported it, e.g. as a Stalled condition). */
@@ -67,7 +71,10 @@ export async function processKey(
   let result: ReconcileResult
   try {
     const outcome = await options.reconcile(key, signal)
-    if (outcome.requeueAfterMs !== undefined && outcome.requeueAfterMs > 0) {
+    if (outcome.requeue === true) {
+      queue.addRateLimited(key)
+      result = 'requeue'
+    } else if (outcome.requeueAfterMs !== undefined && outcome.requeueAfterMs > 0) {
       queue.forget(key)
       queue.addAfter(key, outcome.requeueAfterMs)
       result = 'requeue_after'

@@ -72,13 +72,24 @@ export function createNodeRbac(client: KubeClient, serviceAccount: string): Node
     }
     await client.apply(object, CONTROLLER.fieldManager)
   }
+  // One ensure per namespace at a time: the first reconciles of a namespace (one per worker) share it
+  // instead of each sending the same GETs and applies. A failure is forgotten, so the next one retries.
+  const inFlight = new Map<string, Promise<void>>()
+  const ensureNamespace = async (namespace: string): Promise<void> => {
+    const ns = await client.get(RESOURCES.namespace, undefined, namespace)
+    for (const object of buildNodeRbac(namespace, ns.metadata.uid ?? '', serviceAccount))
+      await ensureOne(object)
+    done.add(namespace)
+  }
   return {
     async ensure(namespace) {
       if (done.has(namespace)) return
-      const ns = await client.get(RESOURCES.namespace, undefined, namespace)
-      for (const object of buildNodeRbac(namespace, ns.metadata.uid ?? '', serviceAccount))
-        await ensureOne(object)
-      done.add(namespace)
+      let pending = inFlight.get(namespace)
+      if (pending === undefined) {
+        pending = ensureNamespace(namespace).finally(() => inFlight.delete(namespace))
+        inFlight.set(namespace, pending)
+      }
+      await pending
     },
   }
 }

@@ -15,7 +15,11 @@ const unreachable: SidecarObservation = {
 }
 
 /** An in-memory API: applied objects land in `owned` (as the informer cache would see them). */
-function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?: KubeObject } = {}) {
+function setup(
+  seiNode: SeiNode,
+  options: { refuseApply?: KubeApiError; refuseStatus?: KubeApiError; foreign?: KubeObject } = {},
+  onLog?: (line: { level: number; msg: string }) => void,
+) {
   const owned = new Map<string, KubeObject>()
   const asked: string[] = []
   const writes: string[] = []
@@ -37,6 +41,7 @@ function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?
     },
     async patchStatus(_r: unknown, _m: unknown, s: unknown) {
       writes.push('status')
+      if (options.refuseStatus) throw options.refuseStatus
       status = s
       return {}
     },
@@ -52,7 +57,10 @@ function setup(seiNode: SeiNode, options: { refuseApply?: KubeApiError; foreign?
     platform: DEFAULT_PLATFORM,
     nodeRbac: { ensure: async () => {} },
     events: { record: async () => void writes.push('event') },
-    log: pino({ level: 'silent' }),
+    log:
+      onLog === undefined
+        ? pino({ level: 'silent' })
+        : pino({ level: 'debug' }, { write: (line: string) => onLog(JSON.parse(line)) }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
     sidecar: async (n) => {
@@ -121,6 +129,28 @@ describe('SeiNode reconciler', () => {
     const down = setup(withUid(node()), { refuseApply: new KubeApiError(503, 'ServiceUnavailable', 'later') })
     await expect(down.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(KubeApiError)
     expect(down.writes).not.toContain('status')
+  })
+
+  it('requeues a status conflict (stale cached resourceVersion) quietly: no error, no Event, nothing logged above debug', async () => {
+    const conflict = new KubeApiError(
+      409,
+      'Conflict',
+      'Operation cannot be fulfilled on seinodes.sei.io "pacific-1-rpc-0": the object has been modified',
+    )
+    const lines: { level: number; msg: string }[] = []
+    const { reconcile, writes } = setup(withUid(node()), { refuseStatus: conflict }, (line) =>
+      lines.push(line),
+    )
+    expect(await reconcile('sei/pacific-1-rpc-0', signal)).toEqual({ requeue: true })
+    expect(writes).toContain('status')
+    expect(writes).not.toContain('event')
+    expect(lines.filter((l) => l.msg === 'status conflict, requeued').map((l) => l.level)).toEqual([20])
+    expect(lines.some((l) => l.level >= 40)).toBe(false)
+    // Any other status failure is still an error for a backed-off retry.
+    const down = setup(withUid(node()), {
+      refuseStatus: new KubeApiError(503, 'ServiceUnavailable', 'later'),
+    })
+    await expect(down.reconcile('sei/pacific-1-rpc-0', signal)).rejects.toBeInstanceOf(KubeApiError)
   })
 
   it('asks the sidecar once the StatefulSet exists and returns its requeueAfter; never for a paused node', async () => {

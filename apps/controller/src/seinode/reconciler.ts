@@ -2,10 +2,11 @@
  * Reconciles one SeiNode. Fixed shape: get from the cache (gone → done: owner references let the garbage
  * collector delete the owned objects) → ensure node RBAC → build (pure) → for each owned object, skip it
  * when the cache shows it up to date, else server-side apply it (one field manager, force, controller
- * owner reference) → status (pure) → one optimistic-lock status patch, only if it changed → Events on
- * phase change and Stalled. Between apply and status, the node's sidecar is asked through its kube-rbac-proxy
- * (sidecar-sync.ts): SidecarReady, the init/reconfigure plan, the node id; its `requeueAfterMs` paces the
- * polling (a running task, the SidecarReady poll period).
+ * owner reference; a node's applies are sent concurrently) → status (pure) → one optimistic-lock status
+ * patch, only if it changed (a conflict requeues quietly) → Events on phase change and Stalled. Between
+ * apply and status, the node's sidecar is asked through its kube-rbac-proxy (sidecar-sync.ts):
+ * SidecarReady, the init/reconfigure plan, the node id; its `requeueAfterMs` paces the polling (a running
+ * task, the SidecarReady poll period).
  *
  * A refusal that retrying now cannot fix (an object of the same name owned by someone else, a 422 for an
  * immutable field, a failed build guard) becomes `Stalled=True` with the reason and message, and the key
@@ -118,6 +119,7 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
     let statefulSet: StatefulSetView | undefined
     // One round trip for all cache misses (a new node misses all three).
     const lives = await Promise.all(objects.map((o) => caches.owned(o.kind, keyOf(o)) ?? lookUp(o)))
+    const writes: { desired: KubeObject; intended: KubeObject; isNew: boolean }[] = []
     for (const [i, desired] of objects.entries()) {
       const intended = withIntent(desired, owner)
       const live = lives[i]
@@ -128,15 +130,23 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
           `${desired.kind} ${keyOf(desired)} exists and is not controlled by this SeiNode (controller: ${by}); delete or rename it`,
         )
       }
-      let current = live
-      if (!isUpToDate(intended, live)) {
-        current = await client.apply(intended, CONTROLLER.fieldManager)
-        log.info(
-          { kind: desired.kind, name: desired.metadata.name },
-          live === undefined ? 'created' : 'applied',
-        )
+      if (isUpToDate(intended, live)) {
+        if (desired.kind === 'StatefulSet') statefulSet = live as StatefulSetView | undefined
+        continue
       }
-      if (desired.kind === 'StatefulSet') statefulSet = current as StatefulSetView | undefined
+      writes.push({ desired, intended, isNew: live === undefined })
+    }
+    // The applies of one node are independent (a StatefulSet may exist before its ConfigMap and
+    // Service): sent at once, one round trip instead of three. Every apply settles before an error is
+    // thrown, so none is left running into the next reconcile of this key.
+    const results = await Promise.allSettled(
+      writes.map(({ intended }) => client.apply(intended, CONTROLLER.fieldManager)),
+    )
+    for (const [i, result] of results.entries()) {
+      const { desired, isNew } = writes[i] as (typeof writes)[number]
+      if (result.status === 'rejected') throw result.reason
+      log.info({ kind: desired.kind, name: desired.metadata.name }, isNew ? 'created' : 'applied')
+      if (desired.kind === 'StatefulSet') statefulSet = result.value as StatefulSetView
     }
     return statefulSet
   }
@@ -183,11 +193,23 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
       now: new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     })
     if (!isSameStatus(node.status ?? {}, status)) {
-      await client.patchStatus(
-        RESOURCES.seiNode,
-        { namespace, name: node.metadata.name, ...metaOf(node) },
-        status,
-      )
+      try {
+        await client.patchStatus(
+          RESOURCES.seiNode,
+          { namespace, name: node.metadata.name, ...metaOf(node) },
+          status,
+        )
+      } catch (error) {
+        // 409: the cached node is older than the server's (typically our own previous status write, whose
+        // watch event has not arrived yet, while an owned object's event already queued this key). The
+        // lock stays: this status was computed from the cached status (phase, conditions' transition
+        // times, the sidecar plan's progress), so writing it over a newer one could step back. Not a
+        // failure: requeue with the queue's short backoff (counted as result="requeue"); by then the
+        // watch has delivered the newer node and the next reconcile starts from it.
+        if (!isKubeError(error, 'Conflict')) throw error
+        log.debug({ resourceVersion: metaOf(node).resourceVersion }, 'status conflict, requeued')
+        return { requeue: true }
+      }
       log.info({ phase: status.phase }, 'status updated')
       // Best effort and off the critical path: the next key need not wait for an Event.
       void emitEvents(deps, log, node, status.phase, stall)
