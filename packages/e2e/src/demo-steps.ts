@@ -1,7 +1,7 @@
 /** The demo's steps, each narrated in a few lines; every started process is stopped on exit or Ctrl-C. */
 
 import { homedir } from 'node:os'
-import { CONTROLLER, HEADERS, TASK_API_PATHS } from '@sei-k8s/contract'
+import { CONTROLLER, HEADERS, PORTS, PUBLIC_PATHS, TASK_API_PATHS } from '@sei-k8s/contract'
 import {
   type ControlPlane,
   ensureBinaries,
@@ -156,7 +156,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           `     sei-sidecar pid ${n.nodePod.sidecar.pid}: tasks 127.0.0.1:${n.nodePod.sidecar.tasksPort} (Pod: ${n.parts.tasksPort}), public :${n.nodePod.sidecar.publicPort} (Pod: ${n.parts.publicPort})`,
         )
         say(
-          `     kube-rbac-proxy pid ${n.nodePod.proxy.pid}: ${n.nodePod.proxy.url} → ${n.nodePod.upstream} (Pod: :8443 → ${n.parts.proxyUpstream})`,
+          `     kube-rbac-proxy pid ${n.nodePod.proxy.pid}: ${n.nodePod.proxy.url} → ${n.nodePod.upstream} (Pod: :${PORTS.proxy} → ${n.parts.proxyUpstream})`,
         )
       }
 
@@ -187,9 +187,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
             `   GET ${TASK_API_PATHS.status} ${who} → ${res.status} ${body.length > 70 ? `${body.slice(0, 70)}…` : body}`,
           )
         }
-        const metrics = await request(first.nodePod.proxy.url, 'GET', '/v0/metrics', { token })
+        const metrics = await request(first.nodePod.proxy.url, 'GET', PUBLIC_PATHS.metrics, { token })
         say(
-          `   GET /v0/metrics through the proxy as the controller → ${metrics.status} (metrics live on the public port only)`,
+          `   GET ${PUBLIC_PATHS.metrics} through the proxy as the controller → ${metrics.status} (metrics live on the public port only)`,
         )
       }
 

@@ -96,7 +96,7 @@ function probesOf(containers: readonly ContainerLike[]): Pick<RenderedPod, 'http
 
 export interface PodPartsInput {
   readonly namespace: string
-  /** The SeiNode's name (the `sei.io/node` label). */
+  /** The SeiNode's name (its `LABELS.node` label). */
   readonly nodeName: string
   readonly spec: PodSpecLike
   /** The data of the proxy's ConfigMap. */

@@ -1,7 +1,7 @@
 /**
  * The informers of the SeiNode controller and how their events map to work-queue keys: SeiNodes in the
  * selected namespaces (each change → its own key); owned StatefulSets, Services and ConfigMaps, watched
- * only with the `sei.io/node` label (never every object of those kinds in the cluster), each change → its
+ * only with the node label (`LABELS.node`) (never every object of those kinds in the cluster), each change → its
  * controller owner's key (or the node label's, for an object that lost its owner reference).
  */
 import { LABELS } from '@sei-k8s/contract'

@@ -51,11 +51,11 @@ export interface SubmitRequest {
 export interface SidecarClient {
   /** `GET /v0/status`: the sidecar's readiness flag. */
   status(node: NodeRef): Promise<'Ready' | 'Initializing'>
-  /** `GET /v0/node-id`. */
+  /** GET `TASK_API_PATHS.nodeId`. */
   nodeId(node: NodeRef): Promise<string>
-  /** `POST /v0/tasks` with a deterministic id (a repeat is a no-op on the sidecar). */
+  /** POST `TASK_API_PATHS.tasks` with a deterministic id (a repeat is a no-op on the sidecar). */
   submit(node: NodeRef, task: SubmitRequest): Promise<void>
-  /** `GET /v0/tasks/{id}`; undefined when the sidecar does not know the id (404 TASK_NOT_FOUND). */
+  /** GET `TASK_API_PATHS.task`; undefined when the sidecar does not know the id (404 TASK_NOT_FOUND). */
   getTask(node: NodeRef, id: string): Promise<TaskView | undefined>
 }
 

@@ -96,7 +96,7 @@ export function markReadyReissueId(node: SeiNode, n: number): string {
   return taskId(node.metadata.uid ?? '', generation, SIDECAR_TASK_TYPES.markReady, 100 + n)
 }
 
-/** A task as `GET /v0/tasks/{id}` reports it (the fields the controller reads). */
+/** A task as GET `TASK_API_PATHS.task` reports it (the fields the controller reads). */
 export interface TaskView {
   readonly id: string
   readonly type: string
