@@ -13,11 +13,14 @@ import {
 } from '@sei-k8s/contract'
 
 export interface RunArgs {
+  /** undefined: in-cluster config. */
   readonly kubeconfigPath: string | undefined
+  /** Empty: every namespace. */
   readonly namespaces: readonly string[]
   readonly configPath: string | undefined
   readonly concurrency: number
   readonly isLeaderElect: boolean
+  /** undefined: the pod's namespace (in-cluster), else CONTROLLER.namespace. */
   readonly leaderElectionNamespace: string | undefined
   readonly leaderElectionId: string
   readonly healthPort: number

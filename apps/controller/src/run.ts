@@ -15,6 +15,7 @@ import { createKubeClient, type KubeClient, type Verb } from './kube/client.js'
 import { openConnection } from './kube/connection.js'
 import type { Resource } from './kube/resources.js'
 import type { PlatformConfig } from './platform.js'
+import type { RunArgs } from './run-args.js'
 import { systemClock } from './runtime/clock.js'
 import { runController } from './runtime/controller.js'
 import { type Listener, startHealthServer, startMetricsServer } from './runtime/health.js'
@@ -32,26 +33,14 @@ import { createTokenSource } from './sidecar/token.js'
 
 const CONTROLLER_NAME = 'seinode'
 
-export interface RunOptions {
-  /** undefined: in-cluster config. */
-  readonly kubeconfigPath: string | undefined
-  /** Empty: every namespace. */
-  readonly namespaces: readonly string[]
+/** Sidecar flags a caller may leave out: `run` falls back to the contract's SIDECAR_CLIENT defaults. */
+type SidecarDefaults = 'sidecarUrlTemplate' | 'sidecarUrlMapPath' | 'sidecarTokenPath' | 'sidecarPollMs'
+
+/** The parsed `run` flags (less those the CLI itself handles) and the loaded platform config. */
+export interface RunOptions
+  extends Omit<RunArgs, 'configPath' | 'logLevel' | 'isHelp' | SidecarDefaults>,
+    Partial<Pick<RunArgs, SidecarDefaults>> {
   readonly platform: PlatformConfig
-  readonly concurrency: number
-  readonly isLeaderElect: boolean
-  /** undefined: the pod's namespace (in-cluster), else CONTROLLER.namespace. */
-  readonly leaderElectionNamespace: string | undefined
-  readonly leaderElectionId: string
-  readonly healthPort: number
-  readonly metricsPort: number
-  readonly bindAddress: string
-  readonly watchdogMs: number
-  /** Sidecar addressing and auth (defaults: SIDECAR_CLIENT of the contract). */
-  readonly sidecarUrlTemplate?: string
-  readonly sidecarUrlMapPath?: string | undefined
-  readonly sidecarTokenPath?: string
-  readonly sidecarPollMs?: number
   /** Tests: called with the RBAC verb and resource of every API request. */
   readonly onCall?: (verb: Verb, resource: Resource) => void
 }
