@@ -37,6 +37,9 @@ export default defineConfig([
     input: { main: 'src/main.ts' },
     // package.json says "sideEffects": false (true of the library surface); main.ts runs on import.
     treeshake: { moduleSideEffects: [{ test: /src[\\/]main\.ts$/, sideEffects: true }] },
-    output,
+    // Whitespace and comments only (2.0 -> 1.5 MB): V8 keeps the source of a script for lazy
+    // compilation, so this is idle RSS (-1.4 MiB measured); names are not mangled, so stack traces
+    // still name every function.
+    output: { ...output, minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } },
   },
 ])
