@@ -13,7 +13,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { APP_NODE_OPTIONS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS, SIDECAR_MALLOC_ENV } from '@sei-k8s/contract'
 import { timing } from './timing.mjs'
 
 const { values } = parseArgs({
@@ -72,8 +72,9 @@ async function startSidecar(home) {
       SEI_CHAIN_ID: 'bench-1',
       SEI_SIDECAR_PORT: String(tasksPort),
       SEI_SIDECAR_PUBLIC_PORT: String(publicPort),
-      // As the pod runs it (contract APP_NODE_OPTIONS).
+      // As the image runs it (contract APP_NODE_OPTIONS, SIDECAR_MALLOC_ENV).
       NODE_OPTIONS: APP_NODE_OPTIONS,
+      ...SIDECAR_MALLOC_ENV,
     },
     stdio: 'ignore',
   })

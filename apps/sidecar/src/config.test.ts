@@ -17,6 +17,7 @@ describe('loadConfig', () => {
         seidRpcUrl: 'http://127.0.0.1:26657',
         retention: { maxAgeHours: 168, maxCount: 10_000 },
         hasNodeOptions: false,
+        hasMallocEnv: false,
       },
     })
   })
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
       SEI_SIDECAR_TASK_RETENTION_HOURS: '24',
       SEI_SIDECAR_TASK_RETENTION_COUNT: '500',
       NODE_OPTIONS: '--max-semi-space-size=2',
+      MALLOC_ARENA_MAX: '2',
     })
     expect(result).toMatchObject({
       ok: true,
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
         seidRpcUrl: 'http://127.0.0.1:3000',
         retention: { maxAgeHours: 24, maxCount: 500 },
         hasNodeOptions: true,
+        hasMallocEnv: true,
       },
     })
   })

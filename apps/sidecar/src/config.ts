@@ -10,6 +10,7 @@ import {
   ENV_DEFAULTS,
   parseAuthnModeEnv,
   parsePortEnv,
+  SIDECAR_MALLOC_ENV,
 } from '@sei-k8s/contract'
 
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   readonly seidRpcUrl: string
   /** `NODE_OPTIONS` carries the contract's `APP_NODE_OPTIONS` (checked at start, warned if not). */
   readonly hasNodeOptions: boolean
+  /** The contract's `SIDECAR_MALLOC_ENV` is set (checked at start, warned if not). */
+  readonly hasMallocEnv: boolean
   /** Terminal tasks are pruned past this age or beyond this count (newest kept). */
   readonly retention: { readonly maxAgeHours: number; readonly maxCount: number }
 }
@@ -139,6 +142,7 @@ export function loadConfig(env: Env): ConfigResult {
       seidRpcUrl: rpc.value,
       retention: { maxAgeHours: maxAgeHours.value, maxCount: maxCount.value },
       hasNodeOptions: (env['NODE_OPTIONS'] ?? '').includes(APP_NODE_OPTIONS),
+      hasMallocEnv: Object.entries(SIDECAR_MALLOC_ENV).every(([name, value]) => env[name] === value),
     }),
   }
 }

@@ -7,7 +7,7 @@
 
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { APP_NODE_OPTIONS, BIND, formatHostPort, SIDECAR_LIMITS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS, BIND, formatHostPort, SIDECAR_LIMITS, SIDECAR_MALLOC_ENV } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Config } from './config.js'
@@ -158,6 +158,12 @@ function logStarted(config: Config, log: Logger, resumedTasks: number, publicHos
     log.warn(
       { expected: `NODE_OPTIONS=${APP_NODE_OPTIONS}` },
       'node runs without the sidecar memory options: RSS may stay ~100 MiB higher after a request burst',
+    )
+  }
+  if (!config.hasMallocEnv) {
+    log.warn(
+      { expected: Object.entries(SIDECAR_MALLOC_ENV).map(([name, value]) => `${name}=${value}`) },
+      'malloc runs without the sidecar arena limit: RSS may stay ~35 MiB higher after a request burst',
     )
   }
   if (config.authnMode === 'unauthenticated') {

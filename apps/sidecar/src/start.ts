@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Entry point of the bundled binary (`dist/bundle/sei-sidecar.mjs`): turns on Node's compile cache,
+ * Entry point of the bundled binary (`dist/bundle/sei-sidecar.cjs`): turns on Node's compile cache,
  * then loads main.ts. The cache (V8 code cache on disk) lives under SEI_HOME, a writable volume that
  * survives container restarts, so every start after the first skips compiling the bundle. When the
  * directory is not writable Node just runs without it.

@@ -1,6 +1,6 @@
 /** Names of a release: its apps, image references and tags, from the version and the repository prefix. */
 
-import { APP_NODE_OPTIONS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS, SIDECAR_MALLOC_ENV } from '@sei-k8s/contract'
 
 export interface App {
   /** Image name under the repository, and the file stem of its artefacts. */
@@ -16,13 +16,17 @@ export interface App {
 }
 
 export const APPS: readonly App[] = [
-  // The sidecar's bin is its bundle (start-up time); its heap setting bounds RSS after task bursts.
+  // The sidecar's bin is its bundle (start-up time); its heap and malloc settings bound RSS after task
+  // bursts.
   {
     name: 'sidecar',
     package: '@sei-k8s/sidecar',
     dir: 'apps/sidecar',
     entry: 'dist/bundle/sei-sidecar.cjs',
-    env: [`NODE_OPTIONS=${APP_NODE_OPTIONS}`],
+    env: [
+      `NODE_OPTIONS=${APP_NODE_OPTIONS}`,
+      ...Object.entries(SIDECAR_MALLOC_ENV).map(([name, value]) => `${name}=${value}`),
+    ],
   },
   {
     name: 'controller',

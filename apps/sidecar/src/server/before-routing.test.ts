@@ -51,6 +51,7 @@ describe('probe fast path (answered by the HTTP server, as the fastify route wou
         expect([fast.status, await fast.text()]).toEqual([routed.statusCode, routed.body])
         expect(fast.headers.get('content-type')).toBe(routed.headers['content-type'])
         expect(fast.headers.get('cache-control')).toBe('no-store')
+        expect(fast.headers.get('content-length')).toBe(String(Buffer.byteLength(routed.body)))
         const head = await fetch(`${base.public}${path}`, { method: 'HEAD' })
         expect([head.status, await head.text()]).toEqual([routed.statusCode, ''])
       }
