@@ -65,8 +65,8 @@ export function identityOf(request: IncomingMessage): Identity | undefined {
 
 /**
  * Wraps the listener's request handler so identity is checked before fastify parses or routes anything:
- * without identity, every request is 401, including ones the router would reject (an over-long
- * `/v0/tasks/<id>` is 414 and `/v0/tasks/%zz` 400 only for an authenticated caller), so nothing about
+ * without identity, every request is 401, including ones the router would reject (an over-long task id
+ * is 414 and a malformed percent-escape 400 only for an authenticated caller), so nothing about
  * the routes is revealed. `publicPaths` (the legacy rollout switch) pass without identity.
  */
 export function authenticateBeforeRouting(

@@ -1,7 +1,7 @@
 /**
  * Binding the two listeners. The public one listens on `::` with IPv4 mapped (dual-stack), falling
  * back to `0.0.0.0` when the kernel has no IPv6; the tasks one on loopback only. A bind failure names
- * the variable and the port (e.g. `SEI_SIDECAR_PUBLIC_PORT=9100: port already in use`).
+ * the variable and the port (e.g. `<ENV.sidecarPublicPort>=<port>: port already in use`).
  */
 import { BIND, ENV, type EnvName, formatHostPort, PUBLIC_BIND_IPV4_FALLBACK } from '@sei-k8s/contract'
 import type { FastifyInstance } from 'fastify'

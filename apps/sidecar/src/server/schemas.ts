@@ -8,7 +8,7 @@ import { type Static, Type } from '@sinclair/typebox'
 /** Task ids are UUIDs, any case (stored lower-case). */
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 
-/** `POST /v0/tasks`. Unknown top-level fields are ignored, as the Go sidecar's JSON decoder does. */
+/** POST `TASK_API_PATHS.tasks`. Unknown top-level fields are ignored, as the Go sidecar's JSON decoder does. */
 export const SubmitTaskBody = Type.Object(
   {
     id: Type.Optional(
@@ -27,7 +27,7 @@ export const SubmitTaskBody = Type.Object(
 )
 export type SubmitTaskBody = Static<typeof SubmitTaskBody>
 
-/** `{id}` of `GET/DELETE /v0/tasks/{id}`. */
+/** `{id}` of GET/DELETE `TASK_API_PATHS.task`. */
 export const TaskIdParams = Type.Object({
   id: Type.String({ pattern: UUID_PATTERN, errorMessage: 'expected a UUID' }),
 })
