@@ -1,5 +1,4 @@
-import type { CertFiles } from './certs.js'
-import { LOOPBACK } from './ports.js'
+import { componentServingArgs, type ServingArgsOptions } from './scheduler.js'
 
 /**
  * CONTROLLERS: what cluster mode runs in kube-controller-manager. Enough for workloads to come alive
@@ -32,11 +31,8 @@ export const CONTROLLERS = [
   'statefulset-controller',
 ] as const
 
-export interface ControllerManagerArgsOptions {
+export interface ControllerManagerArgsOptions extends ServingArgsOptions {
   readonly kubeconfig: string
-  readonly securePort: number
-  readonly certs: CertFiles
-  readonly certDir: string
 }
 
 /**
@@ -50,12 +46,7 @@ export interface ControllerManagerArgsOptions {
 export function controllerManagerArgs(options: ControllerManagerArgsOptions): string[] {
   return [
     `--kubeconfig=${options.kubeconfig}`,
-    `--bind-address=${LOOPBACK}`,
-    `--secure-port=${options.securePort}`,
-    `--cert-dir=${options.certDir}`,
-    `--tls-cert-file=${options.certs.servingCert}`,
-    `--tls-private-key-file=${options.certs.servingKey}`,
-    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+    ...componentServingArgs(options),
     '--leader-elect=false',
     `--controllers=${CONTROLLERS.join(',')}`,
     '--use-service-account-credentials=true',
