@@ -17,6 +17,8 @@ interface KubeRequest {
   readonly path: string
   readonly body?: unknown
   readonly contentType?: string
+  /** Accept header; default application/json. */
+  readonly accept?: string
   readonly signal?: AbortSignal
   /** Error context, e.g. "applying StatefulSet ns/name". */
   readonly context: string
@@ -29,7 +31,7 @@ export interface KubeConnection {
   /** One JSON request; non-2xx becomes a KubeApiError carrying the server's reason and message. */
   request<T>(req: KubeRequest): Promise<T>
   /** Opens a streaming GET (watch); resolves with the 200 response or rejects with a KubeApiError. */
-  stream(path: string, signal: AbortSignal, context: string): Promise<http.IncomingMessage>
+  stream(path: string, signal: AbortSignal, context: string, accept?: string): Promise<http.IncomingMessage>
   close(): void
 }
 
@@ -42,6 +44,7 @@ export interface ConnectionOptions {
 }
 
 const HEADER_REFRESH_MS = 60_000
+const JSON_TYPE = 'application/json'
 
 function loadKubeConfig(path: string | undefined): KubeConfig {
   const kc = new KubeConfig()
@@ -99,7 +102,7 @@ export async function openConnection(options: ConnectionOptions): Promise<KubeCo
     signal: AbortSignal | undefined,
     body: string | undefined,
   ): Promise<http.IncomingMessage> => {
-    const h = { ...(await authHeaders()), accept: 'application/json', ...extraHeaders }
+    const h = { ...(await authHeaders()), accept: JSON_TYPE, ...extraHeaders }
     const url = new URL(server + path)
     return new Promise((resolve, reject) => {
       const req = (isHttps ? https : http).request(url, { method, agent, headers: h, signal }, resolve)
@@ -117,8 +120,10 @@ export async function openConnection(options: ConnectionOptions): Promise<KubeCo
         ? AbortSignal.any([req.signal, AbortSignal.timeout(timeoutMs)])
         : AbortSignal.timeout(timeoutMs)
       const body = req.body === undefined ? undefined : JSON.stringify(req.body)
-      const extra: Record<string, string> =
-        body === undefined ? {} : { 'content-type': req.contentType ?? 'application/json' }
+      const extra: Record<string, string> = {
+        ...(body === undefined ? {} : { 'content-type': req.contentType ?? JSON_TYPE }),
+        ...(req.accept === undefined ? {} : { accept: req.accept }),
+      }
       let res: http.IncomingMessage
       let text: string
       try {
@@ -133,10 +138,10 @@ export async function openConnection(options: ConnectionOptions): Promise<KubeCo
       if (status < 200 || status >= 300) throw errorFromResponse(status, parsed ?? text, req.context)
       return parsed as T
     },
-    async stream(path, signal, context) {
+    async stream(path, signal, context, accept) {
       let res: http.IncomingMessage
       try {
-        res = await open('GET', path, {}, signal, undefined)
+        res = await open('GET', path, accept === undefined ? {} : { accept }, signal, undefined)
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error)
         throw new KubeApiError(0, 'Transport', `${context}: ${reason}`, { cause: error })

@@ -24,13 +24,12 @@ function setup(
   const asked: string[] = []
   const writes: string[] = []
   let status: unknown
+  const forced: boolean[] = []
+  // No `get`: the reconciler must answer existence from its caches.
   const client = {
-    async get(_r: unknown, _ns: string, name: string) {
-      if (options.foreign?.metadata.name === name) return options.foreign
-      throw new KubeApiError(404, 'NotFound', 'not found')
-    },
-    async apply(object: KubeObject) {
+    async apply(object: KubeObject, _manager: string, applyOptions: { force?: boolean } = {}) {
       writes.push(`apply ${object.kind}`)
+      forced.push(applyOptions.force !== false)
       if (options.refuseApply && object.kind === 'StatefulSet') throw options.refuseApply
       const stored = {
         ...object,
@@ -53,7 +52,16 @@ function setup(
   const current = (): SeiNode => ({ ...seiNode, status: status as SeiNode['status'] })
   const reconcile = createSeiNodeReconciler({
     client,
-    caches: { node: () => current(), owned: (kind, key) => owned.get(`${kind}/${key}`) },
+    caches: {
+      node: () => current(),
+      owned: (kind, key) =>
+        owned.get(`${kind}/${key}`) ??
+        (options.foreign !== undefined &&
+        options.foreign.kind === kind &&
+        `${options.foreign.metadata.namespace}/${options.foreign.metadata.name}` === key
+          ? options.foreign
+          : undefined),
+    },
     platform: DEFAULT_PLATFORM,
     nodeRbac: { ensure: async () => {} },
     events: { record: async () => void writes.push('event') },
@@ -68,7 +76,14 @@ function setup(
       return unreachable
     },
   })
-  return { reconcile, writes, asked, status: () => status as SeiNode['status'] }
+  return {
+    reconcile,
+    writes,
+    forced,
+    asked,
+    owned,
+    status: () => status as SeiNode['status'],
+  }
 }
 
 const signal = new AbortController().signal
@@ -95,6 +110,19 @@ describe('SeiNode reconciler', () => {
     writes.length = 0
     await reconcile('sei/pacific-1-rpc-0', signal)
     expect(writes).toEqual([])
+  })
+
+  it('creates without force (a Conflict, never a takeover) and applies drift with force', async () => {
+    const { reconcile, forced, owned } = setup(withUid(node()))
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(forced).toEqual([false, false, false])
+    forced.length = 0
+    // Someone scaled our StatefulSet by hand: the cached object differs from the intent.
+    const key = 'StatefulSet/sei/pacific-1-rpc-0'
+    const sts = owned.get(key) as KubeObject & { spec: { replicas: number } }
+    owned.set(key, { ...sts, spec: { ...sts.spec, replicas: 5 } } as KubeObject)
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(forced).toEqual([true])
   })
 
   it('does nothing for a SeiNode that is gone', async () => {
