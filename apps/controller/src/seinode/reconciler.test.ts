@@ -5,6 +5,7 @@ import type { SeiNode } from '../api/seinode.js'
 import type { KubeClient, KubeObject } from '../kube/client.js'
 import { KubeApiError } from '../kube/errors.js'
 import { DEFAULT_PLATFORM } from '../platform.js'
+import { OwnWrites } from './own-writes.js'
 import { createSeiNodeReconciler, StalledError } from './reconciler.js'
 import type { SidecarObservation } from './sidecar-sync.js'
 
@@ -20,6 +21,7 @@ function setup(
   options: { refuseApply?: KubeApiError; refuseStatus?: KubeApiError; foreign?: KubeObject } = {},
   onLog?: (line: { level: number; msg: string }) => void,
 ) {
+  const ownWrites = new OwnWrites()
   const owned = new Map<string, KubeObject>()
   const asked: string[] = []
   const writes: string[] = []
@@ -42,7 +44,7 @@ function setup(
       writes.push('status')
       if (options.refuseStatus) throw options.refuseStatus
       status = s
-      return {}
+      return { ...seiNode, metadata: { ...seiNode.metadata, resourceVersion: '2' }, status: s }
     },
     async create() {
       writes.push('event')
@@ -71,6 +73,7 @@ function setup(
         : pino({ level: 'debug' }, { write: (line: string) => onLog(JSON.parse(line)) }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
+    ownWrites,
     sidecar: async (n) => {
       asked.push(n.metadata.name)
       return unreachable
@@ -82,6 +85,7 @@ function setup(
     forced,
     asked,
     owned,
+    ownWrites,
     status: () => status as SeiNode['status'],
   }
 }
@@ -123,6 +127,17 @@ describe('SeiNode reconciler', () => {
     owned.set(key, { ...sts, spec: { ...sts.spec, replicas: 5 } } as KubeObject)
     await reconcile('sei/pacific-1-rpc-0', signal)
     expect(forced).toEqual([true])
+  })
+
+  it('remembers what its writes answered with, so their watch echoes queue nothing', async () => {
+    const { reconcile, owned, ownWrites } = setup(withUid(node()))
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    // Three applies and the status patch.
+    expect(ownWrites.size).toBe(4)
+    for (const object of owned.values()) expect(ownWrites.shouldQueue(object, 'k')).toBe(false)
+    const echo = { ...withUid(node()), metadata: { ...withUid(node()).metadata, resourceVersion: '2' } }
+    expect(ownWrites.shouldQueue(echo as unknown as KubeObject, 'k')).toBe(false)
+    expect(ownWrites.size).toBe(0)
   })
 
   it('does nothing for a SeiNode that is gone', async () => {
@@ -205,6 +220,7 @@ function createSeiNodeReconcilerForMissing() {
     log: pino({ level: 'silent' }),
     now: () => 0,
     newId: () => 'id',
+    ownWrites: new OwnWrites(),
     sidecar: async () => unreachable,
   })
 }

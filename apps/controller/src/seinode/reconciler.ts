@@ -27,6 +27,7 @@ import type { ReconcileOutcome, Reconciler } from '../runtime/controller.js'
 import { controllerOf, isUpToDate, withIntent } from './drift.js'
 import type { EventRecorder } from './events.js'
 import type { NodeRbac } from './node-rbac.js'
+import type { OwnWrites } from './own-writes.js'
 import type { SidecarObservation, SidecarSync } from './sidecar-sync.js'
 import { computeStatus, isSameStatus, type Stall, type StatefulSetView } from './status.js'
 
@@ -58,6 +59,8 @@ export interface SeiNodeReconcilerDeps {
   readonly newId: () => string
   /** Asks the node's sidecar (through its proxy) once its StatefulSet exists. */
   readonly sidecar: SidecarSync
+  /** Where the states our writes answered with are remembered (their watch echoes queue nothing). */
+  readonly ownWrites: OwnWrites
 }
 
 function ownerOf(node: SeiNode): OwnerReference {
@@ -142,6 +145,7 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
     for (const [i, result] of results.entries()) {
       const { desired, isNew } = writes[i] as (typeof writes)[number]
       if (result.status === 'rejected') throw result.reason
+      deps.ownWrites.record(result.value)
       log.info({ kind: desired.kind, name: desired.metadata.name }, isNew ? 'created' : 'applied')
       if (desired.kind === 'StatefulSet') statefulSet = result.value as StatefulSetView
     }
@@ -191,11 +195,12 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
     })
     if (!isSameStatus(node.status ?? {}, status)) {
       try {
-        await client.patchStatus(
+        const written = await client.patchStatus<KubeObject>(
           RESOURCES.seiNode,
           { namespace, name: node.metadata.name, ...metaOf(node) },
           status,
         )
+        deps.ownWrites.record(written)
       } catch (error) {
         // 409: the cached node is older than the server's (typically our own previous status write, whose
         // watch event has not arrived yet, while an owned object's event already queued this key). The

@@ -15,6 +15,7 @@ import type { KubeClient, KubeObject } from '../kube/client.js'
 import { Informer, type InformerOptions, objectKey } from '../kube/informer.js'
 import { RESOURCES, type Resource } from '../kube/resources.js'
 import { controllerOf } from './drift.js'
+import type { OwnWrites } from './own-writes.js'
 import type { NodeCaches } from './reconciler.js'
 
 export const OWNED_RESOURCES = [RESOURCES.statefulSet, RESOURCES.service, RESOURCES.configMap] as const
@@ -59,6 +60,8 @@ export function createNodeSources(options: {
   /** Empty: all namespaces. */
   readonly namespaces: readonly string[]
   readonly enqueue: (key: string) => void
+  /** Our own writes: their watch echoes queue nothing. */
+  readonly ownWrites: OwnWrites
   readonly tuning: (resource: Resource) => InformerTuning
 }): NodeSources {
   const scopes: (string | undefined)[] =
@@ -76,9 +79,10 @@ export function createNodeSources(options: {
       handlers: {
         changed: (o) => {
           const key = toKey(o)
-          if (key !== undefined) options.enqueue(key)
+          if (key !== undefined && options.ownWrites.shouldQueue(o, key)) options.enqueue(key)
         },
         deleted: (o) => {
+          options.ownWrites.forget(o)
           const key = toKey(o)
           if (key !== undefined) options.enqueue(key)
         },
