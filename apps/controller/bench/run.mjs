@@ -328,6 +328,7 @@ try {
     const sidecar = histogram(created, SIDECAR_CLIENT_METRICS.requestDuration)
     const stsCount = (await plane.kube.expectOk('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets`)).body
       .items.length
+    const creatorRss = rssMiB(controller.child.pid)
     await stop(controller)
     const floorAfterMs = await floor(await plane.createNamespace(), n)
     const floorMs = (floorBeforeMs + floorAfterMs) / 2
@@ -354,7 +355,7 @@ try {
         `(floor ${sec(floorBeforeMs)} s before, ${sec(floorAfterMs)} s after, ratio ${(controllerMs / floorMs).toFixed(2)}); ` +
         `statuses too: ${sec(allMs)} s (${total} reconciles, ${requeues} status-conflict requeues, ${errors} errors; ` +
         `${sidecar.count} sidecar calls refused in ${sidecar.sum.toFixed(2)} s total); ` +
-        `steady resync of ${n} in ${sec(resyncMs)} s with ${resyncWrites} write requests; controller RSS ${rss.toFixed(0)} MiB (V8 heap used ${heapMiB.toFixed(0)} of ${heapTotalMiB.toFixed(0)} MiB)`,
+        `steady resync of ${n} in ${sec(resyncMs)} s with ${resyncWrites} write requests; controller RSS ${rss.toFixed(0)} MiB (the one that created them: ${creatorRss.toFixed(0)} MiB; V8 heap used ${heapMiB.toFixed(0)} of ${heapTotalMiB.toFixed(0)} MiB)`,
     )
     console.log(
       `  floor + each node's status patch and Event (what any controller writes): ${sec(withStatus.ms)} s, ` +
