@@ -18,7 +18,7 @@ import { formatFieldError, validateAgainst } from '../api/validate.js'
 import { ControllerError, ERROR_CODES } from '../errors.js'
 import type { Clock } from '../runtime/clock.js'
 
-export interface TlsOptions {
+interface TlsOptions {
   readonly ca?: Buffer
   readonly cert?: Buffer
   readonly key?: Buffer
@@ -42,7 +42,7 @@ export interface InClusterSource {
   readonly env: Readonly<Record<string, string | undefined>>
 }
 
-export const IN_CLUSTER: InClusterSource = {
+const IN_CLUSTER: InClusterSource = {
   dir: '/var/run/secrets/kubernetes.io/serviceaccount',
   env: process.env,
 }
