@@ -4,7 +4,9 @@
 // floor — the same server-side applies (same objects, same concurrency: 4 nodes at a time, a node's 3
 // applies sent together, as the controller sends them) from a tight loop with no controller logic, timed
 // before and after the controller (the ratio is against their mean, so load drift on a shared machine
-// hits both sides); then the write requests the API server counts during a full steady-state resync (a
+// hits both sides). A second reference, the floor plus each node's status patch and PhaseChanged Event
+// (the writes any controller meeting the issue makes besides the applies), is timed after them; then the
+// write requests the API server counts during a full steady-state resync (a
 // restarted controller re-reconciling all N), and the controller's RSS with N SeiNodes cached (the
 // controller runs with the shipped Deployment's NODE_OPTIONS, the contract's APP_NODE_OPTIONS).
 // The API server's request counts by verb are printed for the floor and the controller. Sidecars: none
@@ -19,12 +21,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { APP_NODE_OPTIONS, CONTROLLER, SIDECAR_CLIENT_METRICS } from '@sei-k8s/contract'
+import { APP_NODE_OPTIONS, CONTROLLER, EVENT_REASONS, SIDECAR_CLIENT_METRICS } from '@sei-k8s/contract'
 import { binaryPaths, startControlPlane } from '@sei-k8s/testenv'
 import { buildAll, buildSeiNodeCrd, DEFAULT_PLATFORM } from '../dist/index.js'
 import { createKubeClient } from '../dist/kube/client.js'
 import { openConnection } from '../dist/kube/connection.js'
+import { RESOURCES } from '../dist/kube/resources.js'
 import { withIntent } from '../dist/seinode/drift.js'
+import { createEventRecorder } from '../dist/seinode/events.js'
+import { computeStatus } from '../dist/seinode/status.js'
 
 const SIZES = process.argv
   .slice(2)
@@ -136,12 +141,17 @@ function startController(plane, ns) {
     buffered += chunk
     let i = buffered.indexOf('\n')
     while (i >= 0) {
-      const line = JSON.parse(buffered.slice(0, i))
+      const text = buffered.slice(0, i)
       buffered = buffered.slice(i + 1)
       i = buffered.indexOf('\n')
+      // Parsing every line would cost the bench CPU the controller competes for: count by substring.
+      if (text.includes('"msg":"created"')) {
+        state.created++
+        continue
+      }
+      const line = JSON.parse(text)
       // Warnings and errors of the controller reach the bench's stderr.
       if (line.level >= 40) console.error(JSON.stringify(line).slice(0, 600))
-      if (line.msg === 'created') state.created++
       if (line.msg === 'caches synced') state.synced = performance.now()
       if (line.msg === 'controller starting') state.metricsPort = line.metricsPort
     }
@@ -228,6 +238,51 @@ async function floor(ns, n) {
   return performance.now() - t
 }
 
+/**
+ * The floor plus what any controller meeting the issue must also write per node: its status (the one
+ * the controller computes, through the status subresource) and the PhaseChanged Event, after the node's
+ * applies, `CONCURRENCY` nodes at a time. The SeiNodes are created before (not timed, not counted).
+ */
+async function floorWithStatus(ns, n) {
+  const nodes = []
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    16,
+    async (i) => {
+      const res = await plane.kube.expectOk('POST', `/apis/sei.io/v1alpha1/namespaces/${ns}/seinodes`, {
+        body: node(ns, i),
+      })
+      nodes.push(res.body)
+    },
+  )
+  const events = createEventRecorder(client, 'bench', Date.now)
+  const before = await requests(plane)
+  const t = performance.now()
+  await pool(nodes, CONCURRENCY, async (seiNode) => {
+    const { name, uid, resourceVersion } = seiNode.metadata
+    const owner = { apiVersion: seiNode.apiVersion, kind: seiNode.kind, name, uid, controller: true }
+    const objects = buildAll(seiNode, DEFAULT_PLATFORM).map((o) => withIntent(o, owner))
+    const [, , statefulSet] = await Promise.all(objects.map((o) => client.apply(o, CONTROLLER.fieldManager)))
+    const status = computeStatus({
+      node: seiNode,
+      statefulSet,
+      stall: undefined,
+      sidecar: {
+        sidecarReady: { status: 'Unknown', reason: 'Unreachable', message: 'connect ECONNREFUSED' },
+      },
+      now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    })
+    await client.patchStatus(RESOURCES.seiNode, { namespace: ns, name, resourceVersion }, status)
+    await events.record(seiNode, {
+      type: 'Normal',
+      reason: EVENT_REASONS.phaseChanged,
+      note: `phase (none) → ${status.phase}`,
+    })
+  })
+  const ms = performance.now() - t
+  return { ms, requests: delta(await requests(plane), before) }
+}
+
 const plane = await startControlPlane({ binaries: binaryPaths() })
 const connection = await openConnection({ kubeconfigPath: plane.kubeconfigPath })
 const client = createKubeClient(connection)
@@ -273,9 +328,11 @@ try {
     const sidecar = histogram(created, SIDECAR_CLIENT_METRICS.requestDuration)
     const stsCount = (await plane.kube.expectOk('GET', `/apis/apps/v1/namespaces/${ns}/statefulsets`)).body
       .items.length
+    const creatorRss = rssMiB(controller.child.pid)
     await stop(controller)
     const floorAfterMs = await floor(await plane.createNamespace(), n)
     const floorMs = (floorBeforeMs + floorAfterMs) / 2
+    const withStatus = await floorWithStatus(await plane.createNamespace(), n)
 
     // Steady state: a fresh controller lists all N and reconciles each once; count the writes.
     await new Promise((r) => setTimeout(r, 1000))
@@ -298,7 +355,11 @@ try {
         `(floor ${sec(floorBeforeMs)} s before, ${sec(floorAfterMs)} s after, ratio ${(controllerMs / floorMs).toFixed(2)}); ` +
         `statuses too: ${sec(allMs)} s (${total} reconciles, ${requeues} status-conflict requeues, ${errors} errors; ` +
         `${sidecar.count} sidecar calls refused in ${sidecar.sum.toFixed(2)} s total); ` +
-        `steady resync of ${n} in ${sec(resyncMs)} s with ${resyncWrites} write requests; controller RSS ${rss.toFixed(0)} MiB (V8 heap used ${heapMiB.toFixed(0)} of ${heapTotalMiB.toFixed(0)} MiB)`,
+        `steady resync of ${n} in ${sec(resyncMs)} s with ${resyncWrites} write requests; controller RSS ${rss.toFixed(0)} MiB (the one that created them: ${creatorRss.toFixed(0)} MiB; V8 heap used ${heapMiB.toFixed(0)} of ${heapTotalMiB.toFixed(0)} MiB)`,
+    )
+    console.log(
+      `  floor + each node's status patch and Event (what any controller writes): ${sec(withStatus.ms)} s, ` +
+        `ratio to it ${(controllerMs / withStatus.ms).toFixed(2)}; requests ${show(withStatus.requests)}`,
     )
     console.log(`  floor: CPU ${floorCpu}; requests ${show(floorRequests)}`)
     console.log(`  controller: CPU ${cpuUsed}; requests ${show(controllerRequests)}`)

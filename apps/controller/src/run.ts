@@ -24,6 +24,7 @@ import { createControllerMetrics } from './runtime/metrics.js'
 import { WorkQueue } from './runtime/queue.js'
 import { createEventRecorder } from './seinode/events.js'
 import { createNodeRbac } from './seinode/node-rbac.js'
+import { OwnWrites } from './seinode/own-writes.js'
 import { createSeiNodeReconciler } from './seinode/reconciler.js'
 import { createSidecarSync } from './seinode/sidecar-sync.js'
 import { createNodeSources, OWNED_RESOURCES } from './seinode/sources.js'
@@ -71,8 +72,10 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
     })
     const queue = new WorkQueue({ metrics: metrics.queue })
     queueRef = queue
+    const ownWrites = new OwnWrites()
     const sources = createNodeSources({
       client,
+      ownWrites,
       namespaces: options.namespaces,
       enqueue: (key) => queue.add(key),
       tuning: (resource) => ({
@@ -148,6 +151,7 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
       log,
       now: systemClock.now,
       newId: uuidv4,
+      ownWrites,
       sidecar: createSidecarSync({
         client: createSidecarClient({
           addressing: createAddressing({
@@ -164,7 +168,15 @@ export async function run(options: RunOptions, log: Logger, signal: AbortSignal)
     const workers = runController(
       {
         queue,
-        reconcile,
+        // Events of a node seen during its reconcile are held and judged at the end (own-writes.ts).
+        reconcile: async (key, reconcileSignal) => {
+          ownWrites.begin(key)
+          try {
+            return await reconcile(key, reconcileSignal)
+          } finally {
+            if (ownWrites.end(key)) queue.add(key)
+          }
+        },
         concurrency: options.concurrency,
         hooks: {
           ...metrics,

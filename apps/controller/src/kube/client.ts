@@ -38,7 +38,8 @@ export interface KubeObject {
 }
 
 export interface ObjectList<T> {
-  readonly items: T[]
+  /** null in an empty PartialObjectMetadataList. */
+  readonly items: T[] | null
   readonly metadata: { readonly resourceVersion?: string; readonly continue?: string }
 }
 
@@ -50,13 +51,31 @@ interface ListOptions {
   /** Page size; the answer's `metadata.continue` fetches the next page. */
   readonly limit?: number | undefined
   readonly continue?: string | undefined
+  /** Only each object's metadata (PartialObjectMetadata): names and owners without the objects' bodies. */
+  readonly metadataOnly?: boolean | undefined
 }
+
+/**
+ * Accept headers for metadata-only reads (what controller-runtime's metadata informers send): the server
+ * answers with PartialObjectMetadata(List), so a cache of names never receives the objects' bodies.
+ */
+const METADATA_ONLY = {
+  list: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+  watch: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+} as const
 
 export interface KubeClient {
   get<T extends KubeObject>(resource: Resource, namespace: string | undefined, name: string): Promise<T>
   list<T extends KubeObject>(resource: Resource, options?: ListOptions): Promise<ObjectList<T>>
-  /** Server-side apply (create or update) of `object` under `fieldManager`, with force. */
-  apply<T extends KubeObject>(object: KubeObject, fieldManager: string): Promise<T>
+  /**
+   * Server-side apply (create or update) of `object` under `fieldManager`, with force unless
+   * `force: false` (then a field another manager set to a different value is a Conflict, not taken over).
+   */
+  apply<T extends KubeObject>(
+    object: KubeObject,
+    fieldManager: string,
+    options?: { readonly force?: boolean },
+  ): Promise<T>
   create<T extends KubeObject>(resource: Resource, object: KubeObject): Promise<T>
   /** PUT with the object's resourceVersion (optimistic lock). */
   update<T extends KubeObject>(resource: Resource, object: KubeObject): Promise<T>
@@ -72,7 +91,12 @@ export interface KubeClient {
   ): Promise<T>
   delete(resource: Resource, namespace: string | undefined, name: string): Promise<void>
   /** Opens a watch stream (the query carries watch=1, resourceVersion, bookmarks, label selector). */
-  watch(resource: Resource, path: string, signal: AbortSignal): Promise<IncomingMessage>
+  watch(
+    resource: Resource,
+    path: string,
+    signal: AbortSignal,
+    options?: { readonly metadataOnly?: boolean | undefined },
+  ): Promise<IncomingMessage>
 }
 
 export interface KubeClientOptions {
@@ -87,9 +111,10 @@ function describe(resource: Resource, namespace: string | undefined, name: strin
 export function createKubeClient(connection: KubeConnection, options: KubeClientOptions = {}): KubeClient {
   const call = (verb: Verb, resource: Resource): void => options.onCall?.(verb, resource)
   return {
-    async watch(resource, path, signal) {
+    async watch(resource, path, signal, watchOptions = {}) {
       call('watch', resource)
-      return connection.stream(path, signal, `watching ${resource.plural}`)
+      const accept = watchOptions.metadataOnly === true ? METADATA_ONLY.watch : undefined
+      return connection.stream(path, signal, `watching ${resource.plural}`, accept)
     },
     async get(resource, namespace, name) {
       call('get', resource)
@@ -111,10 +136,11 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
             continue: listOptions.continue,
           },
         }),
+        ...(listOptions.metadataOnly === true ? { accept: METADATA_ONLY.list } : {}),
         context: `listing ${resource.plural}`,
       })
     },
-    async apply(object, fieldManager) {
+    async apply(object, fieldManager, applyOptions = {}) {
       const resource = resourceOf(object)
       const { namespace, name } = object.metadata
       // The API server authorizes an apply as `patch`, and as `create` as well when it creates.
@@ -122,7 +148,11 @@ export function createKubeClient(connection: KubeConnection, options: KubeClient
       call('create', resource)
       return connection.request({
         method: 'PATCH',
-        path: resourcePath(resource, { namespace, name, query: { fieldManager, force: 'true' } }),
+        path: resourcePath(resource, {
+          namespace,
+          name,
+          query: { fieldManager, force: applyOptions.force === false ? undefined : 'true' },
+        }),
         // JSON is YAML: the apply patch content type accepts it as is.
         contentType: 'application/apply-patch+yaml',
         body: object,

@@ -31,6 +31,8 @@ export interface InformerOptions<T extends KubeObject> {
   /** undefined: all namespaces. */
   readonly namespace?: string | undefined
   readonly labelSelector?: string | undefined
+  /** Lists and watches only metadata (PartialObjectMetadata); objects are cached with their resource's kind. */
+  readonly metadataOnly?: boolean | undefined
   readonly handlers: InformerHandlers<T>
   readonly clock?: Clock
   /** Relist when no event or bookmark arrived for this long. */
@@ -187,8 +189,10 @@ export class Informer<T extends KubeObject> {
         labelSelector: this.#o.labelSelector,
         limit: LIST_PAGE_SIZE,
         continue: list?.metadata.continue,
+        metadataOnly: this.#o.metadataOnly,
       })
-      for (const raw of list.items)
+      // A metadata-only list of nothing says `items: null`.
+      for (const raw of list.items ?? [])
         items.push(
           this.#shrink({ ...raw, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }),
         )
@@ -241,7 +245,9 @@ export class Informer<T extends KubeObject> {
       },
     })
     try {
-      const res = await this.#o.client.watch(this.#o.resource, path, stream)
+      const res = await this.#o.client.watch(this.#o.resource, path, stream, {
+        metadataOnly: this.#o.metadataOnly,
+      })
       // The server answered: the watch is current from here.
       this.#lastActivityMs = this.#clock.now()
       arm()
@@ -287,7 +293,11 @@ export class Informer<T extends KubeObject> {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        const shrunk = this.#shrink(object)
+        const shrunk = this.#shrink(
+          this.#o.metadataOnly === true
+            ? { ...object, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }
+            : object,
+        )
         this.#store.set(objectKey(shrunk), shrunk)
         this.#resourceVersion = shrunk.metadata.resourceVersion
         this.#o.handlers.changed(shrunk)

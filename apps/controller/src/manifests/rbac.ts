@@ -35,8 +35,9 @@ function clusterRoleBinding(name: string, subjects: object[]): object {
   }
 }
 
-// Server-side apply authorizes as `patch`, and as `create` too when the object does not exist yet.
-const APPLIED = ['get', 'list', 'watch', 'create', 'patch']
+// Server-side apply authorizes as `patch`, and as `create` too when the object does not exist yet. No
+// `get`: existence is answered by the watches (label-scoped and names-only), never by a read per object.
+const APPLIED = ['list', 'watch', 'create', 'patch']
 
 /**
  * Exactly what `run` calls (a test compares this with the calls it records): SeiNodes and their status,

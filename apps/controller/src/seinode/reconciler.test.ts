@@ -5,6 +5,7 @@ import type { SeiNode } from '../api/seinode.js'
 import type { KubeClient, KubeObject } from '../kube/client.js'
 import { KubeApiError } from '../kube/errors.js'
 import { DEFAULT_PLATFORM } from '../platform.js'
+import { OwnWrites } from './own-writes.js'
 import { createSeiNodeReconciler, StalledError } from './reconciler.js'
 import type { SidecarObservation } from './sidecar-sync.js'
 
@@ -20,17 +21,17 @@ function setup(
   options: { refuseApply?: KubeApiError; refuseStatus?: KubeApiError; foreign?: KubeObject } = {},
   onLog?: (line: { level: number; msg: string }) => void,
 ) {
+  const ownWrites = new OwnWrites()
   const owned = new Map<string, KubeObject>()
   const asked: string[] = []
   const writes: string[] = []
   let status: unknown
+  const forced: boolean[] = []
+  // No `get`: the reconciler must answer existence from its caches.
   const client = {
-    async get(_r: unknown, _ns: string, name: string) {
-      if (options.foreign?.metadata.name === name) return options.foreign
-      throw new KubeApiError(404, 'NotFound', 'not found')
-    },
-    async apply(object: KubeObject) {
+    async apply(object: KubeObject, _manager: string, applyOptions: { force?: boolean } = {}) {
       writes.push(`apply ${object.kind}`)
+      forced.push(applyOptions.force !== false)
       if (options.refuseApply && object.kind === 'StatefulSet') throw options.refuseApply
       const stored = {
         ...object,
@@ -43,7 +44,7 @@ function setup(
       writes.push('status')
       if (options.refuseStatus) throw options.refuseStatus
       status = s
-      return {}
+      return { ...seiNode, metadata: { ...seiNode.metadata, resourceVersion: '2' }, status: s }
     },
     async create() {
       writes.push('event')
@@ -53,7 +54,16 @@ function setup(
   const current = (): SeiNode => ({ ...seiNode, status: status as SeiNode['status'] })
   const reconcile = createSeiNodeReconciler({
     client,
-    caches: { node: () => current(), owned: (kind, key) => owned.get(`${kind}/${key}`) },
+    caches: {
+      node: () => current(),
+      owned: (kind, key) =>
+        owned.get(`${kind}/${key}`) ??
+        (options.foreign !== undefined &&
+        options.foreign.kind === kind &&
+        `${options.foreign.metadata.namespace}/${options.foreign.metadata.name}` === key
+          ? options.foreign
+          : undefined),
+    },
     platform: DEFAULT_PLATFORM,
     nodeRbac: { ensure: async () => {} },
     events: { record: async () => void writes.push('event') },
@@ -63,12 +73,21 @@ function setup(
         : pino({ level: 'debug' }, { write: (line: string) => onLog(JSON.parse(line)) }),
     now: () => Date.UTC(2026, 0, 1),
     newId: () => 'id',
+    ownWrites,
     sidecar: async (n) => {
       asked.push(n.metadata.name)
       return unreachable
     },
   })
-  return { reconcile, writes, asked, status: () => status as SeiNode['status'] }
+  return {
+    reconcile,
+    writes,
+    forced,
+    asked,
+    owned,
+    ownWrites,
+    status: () => status as SeiNode['status'],
+  }
 }
 
 const signal = new AbortController().signal
@@ -95,6 +114,30 @@ describe('SeiNode reconciler', () => {
     writes.length = 0
     await reconcile('sei/pacific-1-rpc-0', signal)
     expect(writes).toEqual([])
+  })
+
+  it('creates without force (a Conflict, never a takeover) and applies drift with force', async () => {
+    const { reconcile, forced, owned } = setup(withUid(node()))
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(forced).toEqual([false, false, false])
+    forced.length = 0
+    // Someone scaled our StatefulSet by hand: the cached object differs from the intent.
+    const key = 'StatefulSet/sei/pacific-1-rpc-0'
+    const sts = owned.get(key) as KubeObject & { spec: { replicas: number } }
+    owned.set(key, { ...sts, spec: { ...sts.spec, replicas: 5 } } as KubeObject)
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    expect(forced).toEqual([true])
+  })
+
+  it('remembers what its writes answered with, so their watch echoes queue nothing', async () => {
+    const { reconcile, owned, ownWrites } = setup(withUid(node()))
+    await reconcile('sei/pacific-1-rpc-0', signal)
+    // Three applies and the status patch.
+    expect(ownWrites.size).toBe(4)
+    for (const object of owned.values()) expect(ownWrites.shouldQueue(object, 'k')).toBe(false)
+    const echo = { ...withUid(node()), metadata: { ...withUid(node()).metadata, resourceVersion: '2' } }
+    expect(ownWrites.shouldQueue(echo as unknown as KubeObject, 'k')).toBe(false)
+    expect(ownWrites.size).toBe(0)
   })
 
   it('does nothing for a SeiNode that is gone', async () => {
@@ -177,6 +220,7 @@ function createSeiNodeReconcilerForMissing() {
     log: pino({ level: 'silent' }),
     now: () => 0,
     newId: () => 'id',
+    ownWrites: new OwnWrites(),
     sidecar: async () => unreachable,
   })
 }

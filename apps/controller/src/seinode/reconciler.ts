@@ -1,8 +1,9 @@
 /**
  * Reconciles one SeiNode. Fixed shape: get from the cache (gone → done: owner references let the garbage
  * collector delete the owned objects) → ensure node RBAC → build (pure) → for each owned object, skip it
- * when the cache shows it up to date, else server-side apply it (one field manager, force, controller
- * owner reference; a node's applies are sent concurrently) → status (pure) → one optimistic-lock status
+ * when the cache shows it up to date, stall when the cache shows someone else's object of its name, else
+ * server-side apply it (one field manager, controller owner reference; force unless no cache knows the
+ * object; a node's applies are sent concurrently; no reads: the caches answer existence) → status (pure) → one optimistic-lock status
  * patch, only if it changed (a conflict requeues quietly) → Events on phase change and Stalled. Between
  * apply and status, the node's sidecar is asked through its kube-rbac-proxy (sidecar-sync.ts):
  * SidecarReady, the init/reconfigure plan, the node id; its `requeueAfterMs` paces the polling (a running
@@ -19,13 +20,14 @@ import type { SeiNode } from '../api/seinode.js'
 import { ControllerError } from '../errors.js'
 import type { KubeClient, KubeObject, OwnerReference } from '../kube/client.js'
 import { isKubeError, KubeApiError } from '../kube/errors.js'
-import { RESOURCES, resourceOf } from '../kube/resources.js'
+import { RESOURCES } from '../kube/resources.js'
 import { buildAll } from '../noderesource/index.js'
 import type { PlatformConfig } from '../platform.js'
 import type { ReconcileOutcome, Reconciler } from '../runtime/controller.js'
 import { controllerOf, isUpToDate, withIntent } from './drift.js'
 import type { EventRecorder } from './events.js'
 import type { NodeRbac } from './node-rbac.js'
+import type { OwnWrites } from './own-writes.js'
 import type { SidecarObservation, SidecarSync } from './sidecar-sync.js'
 import { computeStatus, isSameStatus, type Stall, type StatefulSetView } from './status.js'
 
@@ -37,7 +39,11 @@ export class StalledError extends Error {
 /** Read access to the informer caches, by `namespace/name`. */
 export interface NodeCaches {
   node(key: string): SeiNode | undefined
-  /** The cached owned object of that kind (ConfigMap, Service, StatefulSet). */
+  /**
+   * The cached object of that kind (ConfigMap, Service, StatefulSet) and name, whoever owns it: ours in
+   * full (label-scoped informer), any other only as name + controller reference (names-only informer).
+   * Undefined means no such object exists, as far as the watches have seen.
+   */
   owned(kind: string, key: string): KubeObject | undefined
 }
 
@@ -53,6 +59,8 @@ export interface SeiNodeReconcilerDeps {
   readonly newId: () => string
   /** Asks the node's sidecar (through its proxy) once its StatefulSet exists. */
   readonly sidecar: SidecarSync
+  /** Where the states our writes answered with are remembered (their watch echoes queue nothing). */
+  readonly ownWrites: OwnWrites
 }
 
 function ownerOf(node: SeiNode): OwnerReference {
@@ -99,16 +107,6 @@ function stallOf(error: unknown): Stall | undefined {
 export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler {
   const { client, caches } = deps
 
-  /** Live object when the cache lacks it: a foreign object of our name is not in our label-scoped cache. */
-  const lookUp = async (object: KubeObject): Promise<KubeObject | undefined> => {
-    try {
-      return await client.get(resourceOf(object), object.metadata.namespace, object.metadata.name)
-    } catch (error) {
-      if (isKubeError(error, 'NotFound')) return undefined
-      throw error
-    }
-  }
-
   /** Applies what differs; returns the StatefulSet as the server (or cache) has it. */
   const applyOwned = async (
     node: SeiNode,
@@ -117,12 +115,10 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
   ): Promise<StatefulSetView | undefined> => {
     const owner = ownerOf(node)
     let statefulSet: StatefulSetView | undefined
-    // One round trip for all cache misses (a new node misses all three).
-    const lives = await Promise.all(objects.map((o) => caches.owned(o.kind, keyOf(o)) ?? lookUp(o)))
     const writes: { desired: KubeObject; intended: KubeObject; isNew: boolean }[] = []
-    for (const [i, desired] of objects.entries()) {
+    for (const desired of objects) {
       const intended = withIntent(desired, owner)
-      const live = lives[i]
+      const live = caches.owned(desired.kind, keyOf(desired))
       const controller = live === undefined ? undefined : controllerOf(live)
       if (live !== undefined && controller?.uid !== owner.uid) {
         const by = controller === undefined ? 'no controller' : `${controller.kind} ${controller.name}`
@@ -139,12 +135,17 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
     // The applies of one node are independent (a StatefulSet may exist before its ConfigMap and
     // Service): sent at once, one round trip instead of three. Every apply settles before an error is
     // thrown, so none is left running into the next reconcile of this key.
+    // An object no cache knows is applied WITHOUT force: should one of our name appear in the moment
+    // before our watches see it, a field its manager set differently is a Conflict (retried with backoff,
+    // by when the caches know the object: ours → applied with force, someone else's → NotOwned) instead of
+    // being taken over.
     const results = await Promise.allSettled(
-      writes.map(({ intended }) => client.apply(intended, CONTROLLER.fieldManager)),
+      writes.map(({ intended, isNew }) => client.apply(intended, CONTROLLER.fieldManager, { force: !isNew })),
     )
     for (const [i, result] of results.entries()) {
       const { desired, isNew } = writes[i] as (typeof writes)[number]
       if (result.status === 'rejected') throw result.reason
+      deps.ownWrites.record(result.value)
       log.info({ kind: desired.kind, name: desired.metadata.name }, isNew ? 'created' : 'applied')
       if (desired.kind === 'StatefulSet') statefulSet = result.value as StatefulSetView
     }
@@ -194,11 +195,12 @@ export function createSeiNodeReconciler(deps: SeiNodeReconcilerDeps): Reconciler
     })
     if (!isSameStatus(node.status ?? {}, status)) {
       try {
-        await client.patchStatus(
+        const written = await client.patchStatus<KubeObject>(
           RESOURCES.seiNode,
           { namespace, name: node.metadata.name, ...metaOf(node) },
           status,
         )
+        deps.ownWrites.record(written)
       } catch (error) {
         // 409: the cached node is older than the server's (typically our own previous status write, whose
         // watch event has not arrived yet, while an owned object's event already queued this key). The

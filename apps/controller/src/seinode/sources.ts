@@ -3,6 +3,11 @@
  * selected namespaces (each change → its own key); owned StatefulSets, Services and ConfigMaps, watched
  * only with the node label (`LABELS.node`) (never every object of those kinds in the cluster), each change → its
  * controller owner's key (or the node label's, for an object that lost its owner reference).
+ *
+ * Beside each owned kind, a names-only informer of the objects WITHOUT the node label (`!sei.io/node`,
+ * metadata only, cached as name + controller reference): together the two caches know every object of
+ * that kind, so reconcile tells "absent" from "someone else's object of our name" without a GET per
+ * object. The server filters our own (labelled) objects out of that watch, so it costs nothing per node.
  */
 import { LABELS } from '@sei-k8s/contract'
 import type { SeiNode } from '../api/seinode.js'
@@ -10,6 +15,7 @@ import type { KubeClient, KubeObject } from '../kube/client.js'
 import { Informer, type InformerOptions, objectKey } from '../kube/informer.js'
 import { RESOURCES, type Resource } from '../kube/resources.js'
 import { controllerOf } from './drift.js'
+import type { OwnWrites } from './own-writes.js'
 import type { NodeCaches } from './reconciler.js'
 
 export const OWNED_RESOURCES = [RESOURCES.statefulSet, RESOURCES.service, RESOURCES.configMap] as const
@@ -21,6 +27,22 @@ function ownerKey(object: KubeObject): string | undefined {
   if (owner !== undefined) return owner.kind === RESOURCES.seiNode.kind ? `${ns}/${owner.name}` : undefined
   const label = object.metadata.labels?.[LABELS.node]
   return label === undefined ? undefined : `${ns}/${label}`
+}
+
+/** What the names-only cache keeps of an unlabelled object: who it is and who controls it. */
+function nameAndController(object: KubeObject): KubeObject {
+  const controller = controllerOf(object)
+  const { name, namespace, resourceVersion } = object.metadata
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    metadata: {
+      name,
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      ...(controller === undefined ? {} : { ownerReferences: [controller] }),
+    },
+  }
 }
 
 export type InformerTuning = Pick<
@@ -38,6 +60,8 @@ export function createNodeSources(options: {
   /** Empty: all namespaces. */
   readonly namespaces: readonly string[]
   readonly enqueue: (key: string) => void
+  /** Our own writes: their watch echoes queue nothing. */
+  readonly ownWrites: OwnWrites
   readonly tuning: (resource: Resource) => InformerTuning
 }): NodeSources {
   const scopes: (string | undefined)[] =
@@ -55,9 +79,10 @@ export function createNodeSources(options: {
       handlers: {
         changed: (o) => {
           const key = toKey(o)
-          if (key !== undefined) options.enqueue(key)
+          if (key !== undefined && options.ownWrites.shouldQueue(o, key)) options.enqueue(key)
         },
         deleted: (o) => {
+          options.ownWrites.forget(o)
           const key = toKey(o)
           if (key !== undefined) options.enqueue(key)
         },
@@ -66,6 +91,29 @@ export function createNodeSources(options: {
     })
   const nodes = scopes.map((ns) => make(RESOURCES.seiNode, ns, objectKey))
   const owned = new Map(OWNED_RESOURCES.map((r) => [r.kind, scopes.map((ns) => make(r, ns, ownerKey))]))
+  const unlabelled = new Map(
+    OWNED_RESOURCES.map((r) => [
+      r.kind,
+      scopes.map(
+        (ns) =>
+          new Informer<KubeObject>({
+            client: options.client,
+            resource: r,
+            namespace: ns,
+            labelSelector: `!${LABELS.node}`,
+            metadataOnly: true,
+            transform: nameAndController,
+            // Only one of ours that lost its label concerns a SeiNode (reconcile restores the label).
+            handlers: { changed: enqueueController, deleted: enqueueController },
+            ...options.tuning(r),
+          }),
+      ),
+    ]),
+  )
+  function enqueueController(o: KubeObject): void {
+    const owner = controllerOf(o)
+    if (owner?.kind === RESOURCES.seiNode.kind) options.enqueue(`${o.metadata.namespace ?? ''}/${owner.name}`)
+  }
   const find = (list: readonly Informer<KubeObject>[] | undefined, key: string): KubeObject | undefined => {
     for (const informer of list ?? []) {
       const found = informer.get(key)
@@ -74,10 +122,10 @@ export function createNodeSources(options: {
     return undefined
   }
   return {
-    informers: [...nodes, ...[...owned.values()].flat()],
+    informers: [...nodes, ...[...owned.values()].flat(), ...[...unlabelled.values()].flat()],
     caches: {
       node: (key) => find(nodes, key) as SeiNode | undefined,
-      owned: (kind, key) => find(owned.get(kind), key),
+      owned: (kind, key) => find(owned.get(kind), key) ?? find(unlabelled.get(kind), key),
     },
   }
 }

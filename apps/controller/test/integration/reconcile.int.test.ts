@@ -4,10 +4,11 @@
  * are reconciled; a full resync (a restarted controller re-reading everything) writes nothing, counted by
  * the API server itself. There is no kubelet: the StatefulSet's readiness is simulated through its status.
  */
-import { CONTROLLER } from '@sei-k8s/contract'
+import { CONTROLLER, LABELS } from '@sei-k8s/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectPlane, inNamespace, readExample } from './helpers.js'
 import {
+  apiRequests,
   apiWrites,
   ensureCrd,
   getObject,
@@ -145,6 +146,23 @@ describe('run: reconcile a SeiNode', () => {
       const sts = await getObject<{ spec: { replicas: number } }>(plane, stsPath(name()))
       return sts?.spec.replicas === 1
     })
+  })
+
+  it('restores the node label someone removed from its Service (seen by the names-only watch), with no reads', async () => {
+    const svcPath = `/api/v1/namespaces/${ns}/services/${name()}`
+    const before = await apiRequests(plane, 'GET', 'services')
+    let polls = 0
+    await plane.kube.expectOk('PATCH', svcPath, {
+      body: [{ op: 'remove', path: `/metadata/labels/${LABELS.node.replace('/', '~1')}` }],
+      contentType: 'application/json-patch+json',
+    })
+    await waitFor('the node label back on the Service', async () => {
+      polls++
+      const svc = await getObject<{ metadata: { labels?: Record<string, string> } }>(plane, svcPath)
+      return svc?.metadata.labels?.[LABELS.node] === name()
+    })
+    // Every GET of a Service since was the test's own polling; the controller read none.
+    expect(await apiRequests(plane, 'GET', 'services')).toBe(before + polls)
   })
 
   it('paused scales to 0 and says so in the status', async () => {

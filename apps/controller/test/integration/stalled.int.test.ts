@@ -84,6 +84,38 @@ describe('run: Stalled', () => {
     expect(sts?.spec.serviceName).toBe('other')
   })
 
+  it('does not merge itself into a foreign Service of the same name whose fields do not overlap ours', async () => {
+    // Server-side apply with force would merge our ports and selector into it (no field conflicts):
+    // the names-only watch sees it first, so nothing is applied.
+    const node = inNamespace(readExample('full-node.yaml'), ns)
+    const name = `${node.metadata.name}-svc`
+    const servicePath = `/api/v1/namespaces/${ns}/services/${name}`
+    await plane.kube.expectOk('POST', `/api/v1/namespaces/${ns}/services`, {
+      body: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name },
+        spec: { ports: [{ name: 'web', port: 80 }], selector: { app: 'web' } },
+      },
+    })
+    const before = await apiRequests(plane, 'APPLY', 'services')
+    await plane.kube.expectOk('POST', `/apis/sei.io/v1alpha1/namespaces/${ns}/seinodes`, {
+      body: { ...node, metadata: { ...node.metadata, name } },
+    })
+    const stalledNode = await waitFor('Stalled=True', async () => {
+      const n = await getObject<Node>(plane, `/apis/sei.io/v1alpha1/namespaces/${ns}/seinodes/${name}`)
+      return stalled(n)?.status === 'True' ? n : undefined
+    })
+    expect(stalled(stalledNode)?.message).toContain(`Service ${ns}/${name} exists and is not controlled`)
+    expect(await apiRequests(plane, 'APPLY', 'services')).toBe(before)
+    const svc = await getObject<{ metadata: { labels?: unknown }; spec: { ports: unknown[] } }>(
+      plane,
+      servicePath,
+    )
+    expect(svc?.metadata.labels).toBeUndefined()
+    expect(svc?.spec.ports).toHaveLength(1)
+  })
+
   it("an immutable-field change is Stalled with the API's reason, retried with backoff (measured over 30 s)", async () => {
     const node = inNamespace(readExample('full-node.yaml'), ns)
     const name = node.metadata.name
