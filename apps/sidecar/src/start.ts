@@ -7,7 +7,16 @@
  */
 import { enableCompileCache } from 'node:module'
 import { join } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
 import { ENV, ENV_DEFAULTS } from '@sei-k8s/contract'
+
+// V8 never returns the heap it grew in a burst unless it optimizes for size: its memory reducer (a few
+// compacting GCs once allocation calms down) only runs for a process it deems idle, which a server never
+// is ("high alloc, foreground" in --trace-memory-reducer, also minutes after the last request). With
+// this flag set, RSS falls back to within ~13 MiB of idle seconds after a 100k-submission burst instead
+// of staying +45 MiB (bench/run.mjs, README). Not a NODE_OPTIONS flag (Node refuses it there), and set
+// here, before the bundle loads, so it also governs the heap's growth from the start.
+setFlagsFromString('--optimize-for-size')
 
 // Read before config.ts validates the environment: a bad SEI_HOME only costs the cache here, and
 // main.ts then reports it properly.
