@@ -10,12 +10,9 @@ import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { ENV, ENV_DEFAULTS } from '@sei-k8s/contract'
 
-// V8 never returns the heap it grew in a burst unless it optimizes for size: its memory reducer (a few
-// compacting GCs once allocation calms down) only runs for a process it deems idle, which a server never
-// is ("high alloc, foreground" in --trace-memory-reducer, also minutes after the last request). With
-// this flag set, RSS falls back to within ~13 MiB of idle seconds after a 100k-submission burst instead
-// of staying +45 MiB (bench/run.mjs, README). Not a NODE_OPTIONS flag (Node refuses it there), and set
-// here, before the bundle loads, so it also governs the heap's growth from the start.
+// V8 optimizes for size while the task API is idle (idle-memory.ts), so that its memory reducer gives
+// back what a burst grew; start-up counts as idle. Set here, before the bundle loads, so it also governs
+// the heap's growth during start-up. Not a NODE_OPTIONS flag (Node refuses it there).
 setFlagsFromString('--optimize-for-size')
 
 // Read before config.ts validates the environment: a bad SEI_HOME only costs the cache here, and
