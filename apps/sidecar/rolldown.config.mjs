@@ -22,10 +22,10 @@ const output = { dir: 'dist/bundle', format: 'cjs', entryFileNames: '[name].cjs'
 
 // Node builtins that dependencies require at load time but the sidecar never uses: fastify's
 // server.js takes http2, https and dns for options we do not set (HTTP/2, TLS, listening on a host
-// name), prom-client's Pushgateway takes https. Loading http2 and tls costs ~9 MiB of RSS at idle
-// (their code, heap and the binary's pages they touch). Each becomes a proxy that loads the real
-// module on first use, so nothing breaks if one is used after all.
-const LAZY_BUILTINS = new Set(['node:http2', 'node:https', 'https', 'node:dns', 'cluster'])
+// name), prom-client's Pushgateway takes https. Loading http2 (with tls) added 7 MiB of RSS to a bare
+// node process, 1.7 MiB to the idle sidecar (their code, heap and the binary's pages they touch). Each
+// becomes a proxy that loads the real module on first use, so nothing breaks if one is used after all.
+const LAZY_BUILTINS = new Set(['node:http2', 'node:https', 'https', 'node:dns'])
 const LAZY_PREFIX = '\0lazy-builtin:'
 const lazyBuiltins = {
   name: 'lazy-builtins',
