@@ -7,7 +7,12 @@
 // to core 0 (`taskset -c 0`), the load generator `wrk` (Debian package) pinned to core 1, 32 connections,
 // 10 s, 3 repetitions, medians. Each figure is printed with the 1-minute load average measured just
 // before it: on a shared machine other work competes for both cores and depresses the figures.
+//
+// Memory (issue 9 item 13) is measured on a fresh sidecar: idle 2 s after start and once start-up has
+// settled, then exactly --submissions task submissions (wrk, same setup, stopped at that count), then
+// right after the burst and while it settles, then with the task bound full.
 import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -23,19 +28,23 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     reps: { type: 'string', default: '3' },
     'start-runs': { type: 'string', default: '11' },
+    submissions: { type: 'string', default: '100000' },
     help: { type: 'boolean', short: 'h' },
   },
 })
 if (values.help) {
   process.stdout.write(
-    'usage: bench/run.mjs [--duration 10] [--connections 32] [--reps 3] [--start-runs 11]\n',
+    'usage: bench/run.mjs [--duration 10] [--connections 32] [--reps 3] [--start-runs 11] [--submissions 100000]\n',
   )
   process.exit(0)
 }
 const duration = Number(values.duration)
 const connections = Number(values.connections)
 const reps = Number(values.reps)
+const submissions = Number(values.submissions)
 const BIN = new URL('../dist/bundle/sei-sidecar.cjs', import.meta.url).pathname
+// As the image runs it; BENCH_NODE_OPTIONS only to compare settings (printed with the figures).
+const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? APP_NODE_OPTIONS
 const IDENTITY = { 'x-remote-user': 'bench', 'content-type': 'application/json' }
 
 if (spawnSync('wrk', ['--version']).error) {
@@ -73,7 +82,7 @@ async function startSidecar(home) {
       SEI_SIDECAR_PORT: String(tasksPort),
       SEI_SIDECAR_PUBLIC_PORT: String(publicPort),
       // As the image runs it (contract APP_NODE_OPTIONS, SIDECAR_MALLOC_ENV).
-      NODE_OPTIONS: APP_NODE_OPTIONS,
+      NODE_OPTIONS: NODE_OPTIONS,
       ...SIDECAR_MALLOC_ENV,
     },
     stdio: 'ignore',
@@ -116,6 +125,33 @@ function wrk(url, lua) {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
   return { rps, p99Ms, non2xx, requests }
+}
+
+/**
+ * Exactly `count` requests with wrk (same pinning and connections): its Lua script counts responses and
+ * prints a line at `count`, on which wrk is interrupted (it then prints its summary). Returns the
+ * responses wrk counted, non-2xx among them, and the wall time.
+ */
+async function wrkCount(url, lua, count) {
+  const started = performance.now()
+  const child = spawn('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, '-d600s', '-s', lua, url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, WRK_STOP_AT: String(count) },
+  })
+  let out = ''
+  let seconds = Number.NaN
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk) => {
+    out += chunk
+    if (Number.isNaN(seconds) && out.includes('reached-count')) {
+      seconds = (performance.now() - started) / 1000
+      child.kill('SIGINT')
+    }
+  })
+  await once(child, 'exit')
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+  return { requests, non2xx, seconds }
 }
 
 function repeated(name, url, lua) {
@@ -176,15 +212,52 @@ async function post(tasksUrl, body) {
   return res.status
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Worst case under the task bound: every running slot of await-condition taken (it polls a closed port
+ * until its timeout), the rest of the durable queue full, big-ish params on each.
+ */
+async function fillTaskBound(tasksUrl, sample) {
+  const pad = 'x'.repeat(4000)
+  let accepted = 0
+  let refused = 0
+  for (let i = 0; i < 1100; i++) {
+    const status = await post(tasksUrl, {
+      type: 'await-condition',
+      params: { condition: 'height', targetHeight: 1e9 + i, timeoutSeconds: 3600 },
+    })
+    if (status === 201) accepted++
+    if (status === 429) refused++
+    await post(tasksUrl, { type: 'config-patch', params: { files: { 'client.toml': { pad } } } }).catch(
+      () => 0,
+    )
+  }
+  await sleep(3000)
+  sample(`task bound full (${accepted} await-condition accepted, ${refused} refused with 429)`)
+}
+
 const home = mkdtempSync(join(tmpdir(), 'sidecar-bench-'))
+const submitLua = [
+  'wrk.method = "POST"',
+  'wrk.body = \'{"type":"mark-ready"}\'',
+  'wrk.headers["Content-Type"] = "application/json"',
+  'wrk.headers["X-Remote-User"] = "bench"',
+]
 const lua = join(home, 'submit.lua')
+writeFileSync(lua, [...submitLua, ''].join('\n'))
+// For wrkCount: at the count, stops sending and prints a line (wrk itself runs until interrupted).
+const countLua = join(home, 'submit-count.lua')
 writeFileSync(
-  lua,
+  countLua,
   [
-    'wrk.method = "POST"',
-    'wrk.body = \'{"type":"mark-ready"}\'',
-    'wrk.headers["Content-Type"] = "application/json"',
-    'wrk.headers["X-Remote-User"] = "bench"',
+    ...submitLua,
+    'local stopAt = tonumber(os.getenv("WRK_STOP_AT"))',
+    'local seen = 0',
+    'response = function(status, headers, body)',
+    '  seen = seen + 1',
+    '  if seen == stopAt then io.write("reached-count\\n") io.flush() wrk.thread:stop() end',
+    'end',
     '',
   ].join('\n'),
 )
@@ -192,50 +265,42 @@ const rows = []
 const memoryRows = []
 try {
   const start = await startTimes(Number(values['start-runs']))
+  // Throughput: probes, the bare-node ceiling of the moment, durable submissions.
   const sidecar = await startSidecar(home)
   try {
     await post(sidecar.tasksUrl, { type: 'mark-ready' })
-    await new Promise((r) => setTimeout(r, 2000))
-    memoryRows.push({ when: 'idle (2 s after start)', ...memory(sidecar.pid), load: load() })
     rows.push(repeated('GET /v0/healthz', `${sidecar.publicUrl}/v0/healthz`))
     rows.push(await bareNodeReference())
-    const submit = repeated('POST /v0/tasks (mark-ready, durable acks)', `${sidecar.tasksUrl}/v0/tasks`, lua)
-    rows.push(submit)
-    memoryRows.push({
-      when: `right after ${submit.requests} submissions`,
-      ...memory(sidecar.pid),
-      load: load(),
-    })
-    await new Promise((r) => setTimeout(r, 10_000))
-    memoryRows.push({ when: '10 s later', ...memory(sidecar.pid), load: load() })
-    // Worst case under the task bound: every running slot of await-condition taken (it polls a closed
-    // port until its timeout), the rest of the durable queue full, big-ish params on each.
-    const pad = 'x'.repeat(4000)
-    let accepted = 0
-    let refused = 0
-    for (let i = 0; i < 1100; i++) {
-      const status = await post(sidecar.tasksUrl, {
-        type: 'await-condition',
-        params: { condition: 'height', targetHeight: 1e9 + i, timeoutSeconds: 3600 },
-      })
-      if (status === 201) accepted++
-      if (status === 429) refused++
-      await post(sidecar.tasksUrl, {
-        type: 'config-patch',
-        params: { files: { 'client.toml': { pad } } },
-      }).catch(() => 0)
-    }
-    await new Promise((r) => setTimeout(r, 3000))
-    memoryRows.push({
-      when: `task bound full (${accepted} await-condition accepted, ${refused} refused with 429)`,
-      ...memory(sidecar.pid),
-      load: load(),
-    })
+    rows.push(repeated('POST /v0/tasks (mark-ready, durable acks)', `${sidecar.tasksUrl}/v0/tasks`, lua))
   } finally {
     await sidecar.stop()
   }
+  // Memory, on a fresh sidecar with an empty store.
+  const memoryHome = mkdtempSync(join(tmpdir(), 'sidecar-bench-memory-'))
+  const fresh = await startSidecar(memoryHome)
+  const sample = (when) => memoryRows.push({ when, ...memory(fresh.pid), load: load() })
+  try {
+    await post(fresh.tasksUrl, { type: 'mark-ready' })
+    await sleep(2000)
+    sample('idle, 2 s after start')
+    await sleep(13_000)
+    sample('idle, 15 s after start (start-up settled)')
+    const burst = await wrkCount(`${fresh.tasksUrl}/v0/tasks`, countLua, submissions)
+    const rate = Math.round(burst.requests / burst.seconds)
+    sample(
+      `right after ${burst.requests} submissions (${burst.non2xx} non-2xx, ${burst.seconds.toFixed(1)} s, ${rate}/s)`,
+    )
+    await sleep(10_000)
+    sample('10 s after the burst')
+    await sleep(20_000)
+    sample('30 s after the burst')
+    await fillTaskBound(fresh.tasksUrl, sample)
+  } finally {
+    await fresh.stop()
+    rmSync(memoryHome, { recursive: true, force: true })
+  }
   console.log(
-    `sidecar bench: sidecar on core 0, wrk on core 1, ${connections} connections, ${duration} s, ${reps} reps`,
+    `sidecar bench: sidecar on core 0 (NODE_OPTIONS=${NODE_OPTIONS}), wrk on core 1, ${connections} connections, ${duration} s, ${reps} reps`,
   )
   console.table(rows)
   console.log(

@@ -1,3 +1,4 @@
+import { SIDECAR_MALLOC_ENV } from '@sei-k8s/contract'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config.js'
 
@@ -39,7 +40,7 @@ describe('loadConfig', () => {
       SEI_SIDECAR_TASK_RETENTION_HOURS: '24',
       SEI_SIDECAR_TASK_RETENTION_COUNT: '500',
       NODE_OPTIONS: '--max-semi-space-size=2',
-      MALLOC_ARENA_MAX: '2',
+      ...SIDECAR_MALLOC_ENV,
     })
     expect(result).toMatchObject({
       ok: true,

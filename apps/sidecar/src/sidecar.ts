@@ -7,6 +7,7 @@
 
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { setFlagsFromString } from 'node:v8'
 import { APP_NODE_OPTIONS, BIND, formatHostPort, SIDECAR_LIMITS, SIDECAR_MALLOC_ENV } from '@sei-k8s/contract'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
@@ -17,6 +18,7 @@ import { createPruner } from './engine/retention.js'
 import { removeStaleTempFiles } from './engine/tasks/atomic-write.js'
 import { BUILTIN_TASKS } from './engine/tasks/index.js'
 import { storePath } from './home.js'
+import { createIdleMemoryMode } from './idle-memory.js'
 import { createLifecycle } from './lifecycle.js'
 import { createMetrics } from './metrics.js'
 import { listenPublic, listenTasks } from './server/listen.js'
@@ -27,6 +29,8 @@ import { createStoreMonitor } from './store/store-monitor.js'
 
 /** How often the store is pinged for livez (off the request path). */
 const STORE_PING_MS = 2_000
+/** Quiet time on the task API after which V8 optimizes for size (idle-memory.ts). */
+const IDLE_MEMORY_MS = 5_000
 
 export interface ShutdownOptions {
   /** Keep answering 503 on healthz this long before the listeners close, so probes see it. */
@@ -105,6 +109,9 @@ export async function startSidecar(
     parts.push({ name: 'public listener', stop: () => publicServer.close() })
     await listenTasks(tasksServer, config.tasksPort)
     parts.push({ name: 'tasks listener', stop: () => tasksServer.close() })
+    const idleMemory = createIdleMemoryMode({ idleMs: IDLE_MEMORY_MS, setFlags: setFlagsFromString })
+    parts.push({ name: 'idle memory mode', stop: () => idleMemory.stop() })
+    tasksServer.server.on('request', () => idleMemory.noteActivity())
     lifecycle.markStarted()
     logStarted(config, log, resumed, publicHost)
 
@@ -163,7 +170,7 @@ function logStarted(config: Config, log: Logger, resumedTasks: number, publicHos
   if (!config.hasMallocEnv) {
     log.warn(
       { expected: Object.entries(SIDECAR_MALLOC_ENV).map(([name, value]) => `${name}=${value}`) },
-      'malloc runs without the sidecar arena limit: RSS may stay ~35 MiB higher after a request burst',
+      'node runs without the sidecar malloc (jemalloc preloaded): RSS may stay ~20 MiB higher after a request burst',
     )
   }
   if (config.authnMode === 'unauthenticated') {

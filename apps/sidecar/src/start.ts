@@ -7,7 +7,13 @@
  */
 import { enableCompileCache } from 'node:module'
 import { join } from 'node:path'
+import { setFlagsFromString } from 'node:v8'
 import { ENV, ENV_DEFAULTS } from '@sei-k8s/contract'
+
+// V8 optimizes for size while the task API is idle (idle-memory.ts), so that its memory reducer gives
+// back what a burst grew; start-up counts as idle. Set here, before the bundle loads, so it also governs
+// the heap's growth during start-up. Not a NODE_OPTIONS flag (Node refuses it there).
+setFlagsFromString('--optimize-for-size')
 
 // Read before config.ts validates the environment: a bad SEI_HOME only costs the cache here, and
 // main.ts then reports it properly.

@@ -9,10 +9,16 @@
 export const APP_NODE_OPTIONS = '--max-semi-space-size=2'
 
 /**
- * glibc malloc environment of the sidecar (its image sets it). Node's threads (V8's compiler and GC
- * workers, libuv's pool) each get a malloc arena of their own by default (up to 8 per core), and glibc
- * keeps what they freed: after a 10 s task-submission burst the sidecar's RSS stayed 67-75 MiB above
- * idle with the default and 36 MiB above with two arenas, at the same throughput and 2 MiB less idle
- * RSS (apps/sidecar bench/run.mjs, README). Read by glibc at process start, hence an env var.
+ * Malloc environment of the sidecar (its image sets it): jemalloc (Debian `libjemalloc2`, in the image's
+ * base layer) instead of glibc malloc, with its background thread. glibc keeps what Node's threads freed
+ * inside its arenas: after 100k task submissions the sidecar's RSS stayed 17-24 MiB above idle with two
+ * arenas and fixed trim thresholds, although the V8 heap was back at its idle size; a `malloc_trim(0)`
+ * from a debugger gave back 18 MiB at once. jemalloc returns freed pages after a decay time (10 s); its
+ * background thread does so on time rather than on later allocations, which an idle sidecar hardly makes
+ * (idle 73 -> 68 MiB). Figures: apps/sidecar README, bench/run.mjs. Read at process start (the dynamic
+ * loader, jemalloc), hence env vars. The path is Debian's for amd64, the image's only architecture.
  */
-export const SIDECAR_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' } as const
+export const SIDECAR_MALLOC_ENV = {
+  LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+  MALLOC_CONF: 'background_thread:true',
+} as const

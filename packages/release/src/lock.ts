@@ -44,8 +44,9 @@ export type Lock = Static<typeof LockSchema>
 export type DebianPackage = Static<typeof DebianPackage>
 
 /**
- * The distroless-style base: glibc, the C++ runtime Node links against, CA certificates and time zones.
- * No shell, no package manager: nothing in the image can run a script.
+ * The distroless-style base: glibc, the C++ runtime Node links against, CA certificates and time zones,
+ * and jemalloc, which the sidecar preloads (contract SIDECAR_MALLOC_ENV). No shell, no package manager:
+ * nothing in the image can run a script.
  */
 export const BASE_PACKAGES = [
   'libc6',
@@ -55,6 +56,7 @@ export const BASE_PACKAGES = [
   'gcc-12-base',
   'ca-certificates',
   'tzdata',
+  'libjemalloc2',
 ] as const
 
 /** Parses and validates a lock file's text; every bad field is named. */
