@@ -13,7 +13,7 @@
 // right after the burst and while it settles, then with the task bound full.
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,6 +49,12 @@ const IDENTITY = { 'x-remote-user': 'bench', 'content-type': 'application/json' 
 
 if (spawnSync('wrk', ['--version']).error) {
   process.stderr.write('bench needs wrk: apt-get install -y wrk\n')
+  process.exit(2)
+}
+// The image preloads jemalloc (contract SIDECAR_MALLOC_ENV); without the file the loader would only warn
+// and the figures would be glibc malloc's.
+if (!existsSync(SIDECAR_MALLOC_ENV.LD_PRELOAD)) {
+  process.stderr.write(`bench needs ${SIDECAR_MALLOC_ENV.LD_PRELOAD}: apt-get install -y libjemalloc2\n`)
   process.exit(2)
 }
 
