@@ -180,11 +180,14 @@ describe('run: reconcile a SeiNode', () => {
   })
 
   it('records events.k8s.io Events on phase changes, and every log line of a reconcile names its key', async () => {
-    const events = await getObject<{
-      items: { reason: string; note: string; regarding: { name: string } }[]
-    }>(plane, `/apis/events.k8s.io/v1/namespaces/${ns}/events`)
-    const notes = events?.items.filter((e) => e.reason === 'PhaseChanged').map((e) => e.note) ?? []
-    expect(notes.some((n) => n.includes('Paused'))).toBe(true)
+    // The Event is sent after the status patch, off the reconcile's critical path: wait for it.
+    await waitFor('a PhaseChanged Event naming Paused', async () => {
+      const events = await getObject<{
+        items: { reason: string; note: string; regarding: { name: string } }[]
+      }>(plane, `/apis/events.k8s.io/v1/namespaces/${ns}/events`)
+      const notes = events?.items.filter((e) => e.reason === 'PhaseChanged').map((e) => e.note) ?? []
+      return notes.some((n) => n.includes('Paused'))
+    })
     const reconcileLines = controller.lines.filter((l) => l['reconcileId'] !== undefined)
     expect(reconcileLines.length).toBeGreaterThan(0)
     expect(reconcileLines.every((l) => l.key === `${ns}/${name()}`)).toBe(true)
