@@ -5,6 +5,7 @@
  * metrics from here too.
  */
 
+import { IN_CLUSTER } from './in-cluster.js'
 import { SEID_PORTS } from './ports.js'
 
 /** Task types of the sidecar that the controller submits (the sidecar registers them under these names). */
@@ -33,7 +34,7 @@ export const SIDECAR_CLIENT = {
    */
   urlTemplate: 'http://{name}-0.{name}.{namespace}.svc.cluster.local:{port}',
   /** The projected ServiceAccount token of the controller pod. */
-  tokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  tokenPath: `${IN_CLUSTER.serviceAccountDir}/${IN_CLUSTER.files.token}`,
   /** Per-call deadlines. */
   timeoutsMs: { status: 2_000, nodeId: 2_000, submit: 30_000, get: 15_000 },
   /** SidecarReady poll period once the node is initialised (flag --sidecar-poll-seconds). */

@@ -12,6 +12,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
+import { IN_CLUSTER } from '@sei-k8s/contract'
 import { type Static, Type } from '@sinclair/typebox'
 import { parse as parseYaml } from 'yaml'
 import { formatFieldError, validateAgainst } from '../api/validate.js'
@@ -42,10 +43,7 @@ export interface InClusterSource {
   readonly env: Readonly<Record<string, string | undefined>>
 }
 
-const IN_CLUSTER: InClusterSource = {
-  dir: '/var/run/secrets/kubernetes.io/serviceaccount',
-  env: process.env,
-}
+const KUBELET_MOUNTED: InClusterSource = { dir: IN_CLUSTER.serviceAccountDir, env: process.env }
 
 /** client-go re-reads token files (in-cluster and `tokenFile`) once a minute. */
 const TOKEN_REREAD_MS = 60_000
@@ -112,24 +110,24 @@ function tokenFileHeaders(path: string, clock: Clock): () => Promise<Record<stri
 /** The in-cluster access: the API server's Service from the environment, the pod's ServiceAccount. */
 async function inCluster(source: InClusterSource, clock: Clock): Promise<ApiAccess> {
   const what = 'in-cluster config (no --kubeconfig given)'
-  const host = source.env['KUBERNETES_SERVICE_HOST']
-  const port = source.env['KUBERNETES_SERVICE_PORT']
+  const host = source.env[IN_CLUSTER.env.host]
+  const port = source.env[IN_CLUSTER.env.port]
   if (!host || !port) {
     throw configError(
       what,
-      'KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set (they are inside a pod); outside a cluster pass --kubeconfig',
+      `${IN_CLUSTER.env.host} and ${IN_CLUSTER.env.port} must be set (they are inside a pod); outside a cluster pass --kubeconfig`,
     )
   }
-  const tokenPath = join(source.dir, 'token')
+  const tokenPath = join(source.dir, IN_CLUSTER.files.token)
   const headers = tokenFileHeaders(tokenPath, clock)
   let ca: Buffer
   try {
-    ca = await readFile(join(source.dir, 'ca.crt'))
+    ca = await readFile(join(source.dir, IN_CLUSTER.files.ca))
     await headers()
   } catch (error) {
     throw configError(what, (error as Error).message, error)
   }
-  const namespace = await readFile(join(source.dir, 'namespace'), 'utf8').then(
+  const namespace = await readFile(join(source.dir, IN_CLUSTER.files.namespace), 'utf8').then(
     (text) => text.trim() || undefined,
     () => undefined,
   )
@@ -270,6 +268,7 @@ export async function loadApiAccess(options: {
   readonly inCluster?: InClusterSource
   readonly clock: Clock
 }): Promise<ApiAccess> {
-  if (options.kubeconfigPath === undefined) return inCluster(options.inCluster ?? IN_CLUSTER, options.clock)
+  if (options.kubeconfigPath === undefined)
+    return inCluster(options.inCluster ?? KUBELET_MOUNTED, options.clock)
   return fromKubeconfig(options.kubeconfigPath, options.clock)
 }
