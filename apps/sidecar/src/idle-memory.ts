@@ -4,9 +4,9 @@
  * it otherwise (`--trace-memory-reducer` says "high alloc, foreground" minutes after the last request):
  * 30 s after 100k submissions the V8 heap was 29.6 MiB without the flag, 12.6 with it (12 at idle).
  * With the flag on all the time, durable submissions ran ~7 % slower (7.66k vs 8.26k acks/s,
- * interleaved). So the sidecar optimizes
- * for size only while no task request came for `idleMs`, and for speed from the first one on: what
- * browsers do for a hidden tab (V8's "isolate in background"), which Node does not expose.
+ * interleaved). So the sidecar optimizes for size only while no task request came for `idleMs`, and for
+ * speed from the first one on: what browsers do for a hidden tab (V8's "isolate in background"), which
+ * Node does not expose.
  */
 
 export interface IdleMemoryOptions {

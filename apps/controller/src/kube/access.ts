@@ -45,7 +45,7 @@ export interface InClusterSource {
 
 const KUBELET_MOUNTED: InClusterSource = { dir: IN_CLUSTER.serviceAccountDir, env: process.env }
 
-/** client-go re-reads token files (in-cluster and `tokenFile`) once a minute. */
+/** client-go re-reads token files (in-cluster and `tokenFile`) once a minute; plugins are asked as often. */
 const TOKEN_REREAD_MS = 60_000
 
 const ClusterSchema = Type.Object({
@@ -94,17 +94,27 @@ function configError(source: string, reason: string, cause?: unknown): Controlle
   return new ControllerError(ERROR_CODES.KUBE_CONFIG, `loading ${source}: ${reason}`, { cause })
 }
 
-/** Reads a token file now and again when it is older than TOKEN_REREAD_MS. */
-function tokenFileHeaders(path: string, clock: Clock): () => Promise<Record<string, string>> {
-  let cached: { token: string; at: number } | undefined
+/** Auth headers from `load`, asked again once they are TOKEN_REREAD_MS old. */
+function refreshed(
+  clock: Clock,
+  load: () => Promise<Record<string, string>>,
+): () => Promise<Record<string, string>> {
+  let cached: { value: Record<string, string>; at: number } | undefined
   return async () => {
     if (cached === undefined || clock.now() - cached.at >= TOKEN_REREAD_MS) {
-      const token = (await readFile(path, 'utf8')).trim()
-      if (token === '') throw new Error(`token file ${path} is empty`)
-      cached = { token, at: clock.now() }
+      cached = { value: await load(), at: clock.now() }
     }
-    return { authorization: `Bearer ${cached.token}` }
+    return cached.value
   }
+}
+
+/** A token file's bearer header, re-read once a minute. */
+function tokenFileHeaders(path: string, clock: Clock): () => Promise<Record<string, string>> {
+  return refreshed(clock, async () => {
+    const token = (await readFile(path, 'utf8')).trim()
+    if (token === '') throw new Error(`token file ${path} is empty`)
+    return { authorization: `Bearer ${token}` }
+  })
 }
 
 /** The in-cluster access: the API server's Service from the environment, the pod's ServiceAccount. */
@@ -185,7 +195,13 @@ async function viaClientNode(path: string, clock: Clock): Promise<ApiAccess> {
   await kc.applyToHTTPSOptions(first)
   const cluster = kc.getCurrentCluster()
   if (cluster === null) throw new Error('no current cluster')
-  let cached = { at: clock.now(), value: { ...(first.headers as Record<string, string> | undefined) } }
+  // The plugin's credential may expire: ask again once a minute (client-node caches until expiry).
+  const headers = refreshed(clock, async () => {
+    const fresh: import('node:https').RequestOptions = {}
+    await kc.applyToHTTPSOptions(fresh)
+    return { ...(fresh.headers as Record<string, string> | undefined) }
+  })
+  await headers()
   return {
     server: cluster.server.replace(/\/+$/, ''),
     namespace: kc.getContextObject(kc.getCurrentContext())?.namespace,
@@ -195,15 +211,7 @@ async function viaClientNode(path: string, clock: Clock): Promise<ApiAccess> {
       ...(first.key === undefined ? {} : { key: Buffer.from(first.key as string | Buffer) }),
       ...(first.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: first.rejectUnauthorized }),
     },
-    // The plugin's credential may expire: ask again once a minute (client-node caches until expiry).
-    async headers() {
-      if (clock.now() - cached.at >= TOKEN_REREAD_MS) {
-        const fresh: import('node:https').RequestOptions = {}
-        await kc.applyToHTTPSOptions(fresh)
-        cached = { at: clock.now(), value: { ...(fresh.headers as Record<string, string> | undefined) } }
-      }
-      return cached.value
-    },
+    headers,
   }
 }
 

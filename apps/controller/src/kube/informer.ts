@@ -192,10 +192,7 @@ export class Informer<T extends KubeObject> {
         metadataOnly: this.#o.metadataOnly,
       })
       // A metadata-only list of nothing says `items: null`.
-      for (const raw of list.items ?? [])
-        items.push(
-          this.#shrink({ ...raw, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }),
-        )
+      for (const raw of list.items ?? []) items.push(this.#shrink(raw))
       if (signal.aborted) return
     } while (list.metadata.continue)
     if (signal.aborted) return
@@ -220,8 +217,10 @@ export class Informer<T extends KubeObject> {
     }
   }
 
+  /** Stamps the resource's kind (list items and metadata-only objects lack their own), then transforms. */
   #shrink(object: T): T {
-    return (this.#o.transform ?? withoutManagedFields)(object)
+    const typed = { ...object, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }
+    return (this.#o.transform ?? withoutManagedFields)(typed)
   }
 
   /** One watch connection; resolves with why it ended, rejects with the error that ended it. */
@@ -293,11 +292,7 @@ export class Informer<T extends KubeObject> {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        const shrunk = this.#shrink(
-          this.#o.metadataOnly === true
-            ? { ...object, apiVersion: apiVersionOf(this.#o.resource), kind: this.#o.resource.kind }
-            : object,
-        )
+        const shrunk = this.#shrink(object)
         this.#store.set(objectKey(shrunk), shrunk)
         this.#resourceVersion = shrunk.metadata.resourceVersion
         this.#o.handlers.changed(shrunk)

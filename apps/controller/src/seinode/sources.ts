@@ -4,10 +4,11 @@
  * only with the node label (`LABELS.node`) (never every object of those kinds in the cluster), each change → its
  * controller owner's key (or the node label's, for an object that lost its owner reference).
  *
- * Beside each owned kind, a names-only informer of the objects WITHOUT the node label (`!sei.io/node`,
- * metadata only, cached as name + controller reference): together the two caches know every object of
- * that kind, so reconcile tells "absent" from "someone else's object of our name" without a GET per
- * object. The server filters our own (labelled) objects out of that watch, so it costs nothing per node.
+ * Beside each owned kind, a names-only informer of the objects WITHOUT the node label (label selector
+ * `!` + `LABELS.node`, metadata only, cached as name + controller reference): together the two caches
+ * know every object of that kind, so reconcile tells "absent" from "someone else's object of our name"
+ * without a GET per object. The server filters our own (labelled) objects out of that watch, so it costs
+ * nothing per node.
  */
 import { LABELS } from '@sei-k8s/contract'
 import type { SeiNode } from '../api/seinode.js'
@@ -70,12 +71,13 @@ export function createNodeSources(options: {
     resource: Resource,
     namespace: string | undefined,
     toKey: (o: KubeObject) => string | undefined,
+    scope: Pick<InformerOptions<KubeObject>, 'labelSelector' | 'metadataOnly' | 'transform'> = {},
   ) =>
     new Informer<KubeObject>({
       client: options.client,
       resource,
       namespace,
-      ...(resource === RESOURCES.seiNode ? {} : { labelSelector: LABELS.node }),
+      ...scope,
       handlers: {
         changed: (o) => {
           const key = toKey(o)
@@ -90,30 +92,20 @@ export function createNodeSources(options: {
       ...options.tuning(resource),
     })
   const nodes = scopes.map((ns) => make(RESOURCES.seiNode, ns, objectKey))
-  const owned = new Map(OWNED_RESOURCES.map((r) => [r.kind, scopes.map((ns) => make(r, ns, ownerKey))]))
-  const unlabelled = new Map(
-    OWNED_RESOURCES.map((r) => [
-      r.kind,
-      scopes.map(
-        (ns) =>
-          new Informer<KubeObject>({
-            client: options.client,
-            resource: r,
-            namespace: ns,
-            labelSelector: `!${LABELS.node}`,
-            metadataOnly: true,
-            transform: nameAndController,
-            // Only one of ours that lost its label concerns a SeiNode (reconcile restores the label).
-            handlers: { changed: enqueueController, deleted: enqueueController },
-            ...options.tuning(r),
-          }),
-      ),
-    ]),
+  const labelled = { labelSelector: LABELS.node }
+  const owned = new Map(
+    OWNED_RESOURCES.map((r) => [r.kind, scopes.map((ns) => make(r, ns, ownerKey, labelled))]),
   )
-  function enqueueController(o: KubeObject): void {
-    const owner = controllerOf(o)
-    if (owner?.kind === RESOURCES.seiNode.kind) options.enqueue(`${o.metadata.namespace ?? ''}/${owner.name}`)
+  // Without the label, ownerKey maps only an object a SeiNode controls (one of ours that lost its label,
+  // which reconcile restores); someone else's object queues nothing.
+  const unlabelledScope = {
+    labelSelector: `!${LABELS.node}`,
+    metadataOnly: true,
+    transform: nameAndController,
   }
+  const unlabelled = new Map(
+    OWNED_RESOURCES.map((r) => [r.kind, scopes.map((ns) => make(r, ns, ownerKey, unlabelledScope))]),
+  )
   const find = (list: readonly Informer<KubeObject>[] | undefined, key: string): KubeObject | undefined => {
     for (const informer of list ?? []) {
       const found = informer.get(key)
